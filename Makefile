@@ -1,0 +1,25 @@
+# ediflex_chorus: the two commands a newcomer needs are `make run` and `make test`.
+PORT ?= 8070
+ODOO_PATH ?= /opt/odoo18
+VENV ?= .venv
+
+.PHONY: test run emulator bench lint
+
+test:  ## every test: plain core tests, then the addon's Odoo tests when an Odoo 18 is found
+	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/test.sh
+
+run:  ## Odoo with the addon on a local database, wired to a local Chorus Pro emulator (qualification)
+	ODOO_PATH=$(ODOO_PATH) EMULATOR_PORT=$(PORT) bash tools/run.sh
+
+emulator:  ## the Chorus Pro emulator alone on 127.0.0.1:$(PORT)
+	PYTHONPATH=ediflex_chorus python3 -m chorus.emulator --port $(PORT)
+
+bench:  ## HTTP calls per deposit and deposits per second against the emulator
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+	$(VENV)/bin/python bench/bench_deposits.py
+
+lint:  ## ruff and pylint-odoo
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check ruff pylint-odoo
+	$(VENV)/bin/ruff check ediflex_chorus tests bench

@@ -1,0 +1,424 @@
+"""Chorus Pro REST client: PISTE token, technical account, one HTTP session, typed errors, every page.
+
+The PISTE token is cached per process for the same (token URL, client id, secret), shared by every
+client instance, and renewed shortly before it expires. On a 401 the client fetches a new token and
+retries once. Transient failures are raised, never retried here: retrying (with backoff, after looking
+the piece up) is the caller's decision, since a submission is not idempotent.
+"""
+
+import base64
+import datetime
+import hashlib
+import json
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import requests
+
+from . import endpoints as ep
+from .errors import (
+    ChorusAuthError,
+    ChorusBusinessError,
+    ChorusError,
+    ChorusNetworkError,
+    ChorusProtocolError,
+    ChorusRouteError,
+    ChorusServerError,
+)
+
+_logger = logging.getLogger(__name__)
+
+TOKEN_OPERATION = "token"
+_MASK = "***"
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """PISTE application credentials and the Chorus Pro technical account (repr hides the secrets)."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+    login: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Token:
+    value: str = field(repr=False)
+    expires_at: float  # on the _now() clock; already minus the renewal margin
+
+
+_TOKENS = {}  # cache key -> _Token, shared by every client of the process
+_TOKEN_LOCKS = {}  # cache key -> lock held while one thread fetches that key's token
+_CACHE_LOCK = threading.Lock()
+
+
+def _now():
+    """Monotonic clock of the token cache (patched by tests)."""
+    return time.monotonic()
+
+
+def clear_token_cache():
+    """Forget every cached PISTE token of the process."""
+    with _CACHE_LOCK:
+        _TOKENS.clear()
+
+
+def _cache_key(token_url, credentials):
+    """Cache key: token URL, client id and a hash of the secret (never the secret itself)."""
+    digest = hashlib.sha256(credentials.client_secret.encode("utf-8")).hexdigest()
+    return (token_url, credentials.client_id, digest)
+
+
+def _key_lock(key):
+    """The lock serialising token fetches for one cache key."""
+    with _CACHE_LOCK:
+        return _TOKEN_LOCKS.setdefault(key, threading.Lock())
+
+
+def _token_margin(expires_in):
+    """Seconds before expiry at which a token is renewed (at most half its lifetime)."""
+    return min(float(ep.TOKEN_MARGIN_SECONDS), expires_in / 2.0)
+
+
+def _json_default(value):
+    """JSON encoding of the Decimal and date values a payload may hold."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def _encode(body):
+    """UTF-8 JSON bytes of a request body."""
+    return json.dumps(body, ensure_ascii=False, default=_json_default).encode("utf-8")
+
+
+def _as_int(value, default):
+    """An int read from a JSON value, or default."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _b64(content):
+    """Base64 text of bytes."""
+    return base64.b64encode(content).decode("ascii")
+
+
+def _extension(name):
+    """The extension of a file name, upper case, without the dot ("" when there is none)."""
+    stem, dot, ext = name.rpartition(".")
+    return ext.upper() if dot and stem else ""
+
+
+class ChorusClient:
+    """Client of the Chorus Pro API through the PISTE gateway."""
+
+    def __init__(self, credentials, environment="qualification", api_base=None, token_url=None, timeout=30.0,
+                 session=None, page_size=ep.PAGE_SIZE):
+        if environment not in ep.ENVIRONMENTS:
+            raise ValueError(f"Unknown Chorus Pro environment {environment!r}")
+        env = ep.ENVIRONMENTS[environment]
+        self.credentials = credentials
+        self.environment = environment
+        self.api_base = (api_base or env.api_base).rstrip("/")
+        if token_url is None:
+            token_url = self.api_base + ep.TOKEN_PATH if api_base else env.token_url
+        self.token_url = token_url
+        self.timeout = timeout
+        self.page_size = page_size
+        self.session = session if session is not None else requests.Session()
+        self._own_session = session is None
+        self._key = _cache_key(self.token_url, credentials)
+        account = f"{credentials.login}:{credentials.password}".encode()
+        self._account = base64.b64encode(account).decode("ascii")
+
+    def __repr__(self):
+        return (f"ChorusClient(environment={self.environment!r}, api_base={self.api_base!r}, "
+                f"client_id={self.credentials.client_id!r})")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+    def close(self):
+        """Close the HTTP session if this client created it."""
+        if self._own_session:
+            self.session.close()
+
+    # ------------------------------------------------------------------ secrets
+
+    def _scrub(self, text, token=None):
+        """Text with every secret (client secret, password, account header, token) masked."""
+        if text is None:
+            return None
+        text = str(text)
+        creds = self.credentials
+        for secret in (creds.client_secret, creds.password, self._account, token):
+            if secret:
+                text = text.replace(secret, _MASK)
+        return text
+
+    # ------------------------------------------------------------------ token
+
+    def _token(self):
+        """A valid PISTE access token, from the process cache or freshly fetched."""
+        cached = _TOKENS.get(self._key)
+        if cached is not None and cached.expires_at > _now():
+            return cached.value
+        with _key_lock(self._key):
+            cached = _TOKENS.get(self._key)
+            if cached is not None and cached.expires_at > _now():
+                return cached.value
+            token = self._fetch_token()
+            with _CACHE_LOCK:
+                _TOKENS[self._key] = token
+            return token.value
+
+    def _drop_token(self, value):
+        """Forget the cached token if it is still the refused one (another thread may have renewed it)."""
+        with _CACHE_LOCK:
+            cached = _TOKENS.get(self._key)
+            if cached is not None and cached.value == value:
+                del _TOKENS[self._key]
+
+    def _fetch_token(self):
+        """Ask PISTE for a client-credentials token."""
+        creds = self.credentials
+        form = {"grant_type": "client_credentials", "client_id": creds.client_id,
+                "client_secret": creds.client_secret, "scope": ep.TOKEN_SCOPE}
+        response = self._http(TOKEN_OPERATION, "POST", self.token_url, data=form,
+                              headers={"Accept": "application/json"})
+        status = response.status_code
+        if status in (400, 401):
+            raise self._token_refusal(response)
+        self._check_status(TOKEN_OPERATION, status)
+        payload = self._json(TOKEN_OPERATION, response)
+        value = payload.get("access_token")
+        expires_in = _as_int(payload.get("expires_in", 3600), None)
+        if not isinstance(value, str) or not value or expires_in is None:
+            raise ChorusProtocolError("the token answer has no access_token or expires_in", code="malformed",
+                                      http_status=status, operation=TOKEN_OPERATION)
+        return _Token(value, _now() + expires_in - _token_margin(expires_in))
+
+    def _token_refusal(self, response):
+        """ChorusAuthError for a PISTE 400/401 (invalid_client and the like)."""
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            payload = None
+        payload = payload if isinstance(payload, dict) else {}
+        label = payload.get("error_description") or "PISTE refused the client credentials"
+        return ChorusAuthError(self._scrub(label), code=self._scrub(payload.get("error")) or response.status_code,
+                               http_status=response.status_code, operation=TOKEN_OPERATION)
+
+    # ------------------------------------------------------------------ HTTP
+
+    def _http(self, operation, method, url, **kwargs):
+        """One HTTP exchange; network failures become ChorusNetworkError (no request detail kept)."""
+        try:
+            response = self.session.request(method, url, timeout=self.timeout, allow_redirects=False, **kwargs)
+        except requests.Timeout:
+            raise ChorusNetworkError("no answer before the timeout", code="timeout", operation=operation) from None
+        except requests.RequestException as exc:
+            raise ChorusNetworkError(f"connection failed ({type(exc).__name__})", code="network",
+                                     operation=operation) from None
+        _logger.debug("Chorus Pro %s: HTTP %s", operation, response.status_code)
+        return response
+
+    def _send(self, operation, method, url, data, token):
+        """Send one API request with the Bearer token and the cpro-account header."""
+        headers = {"Authorization": f"Bearer {token}", ep.ACCOUNT_HEADER: self._account,
+                   "Accept": "application/json"}
+        if data is not None:
+            headers["Content-Type"] = ep.CONTENT_TYPE
+        return self._http(operation, method, url, data=data, headers=headers)
+
+    def call(self, operation, body=None):
+        """Call one operation of endpoints.OPERATIONS and return its JSON answer (codeRetour checked)."""
+        if operation not in ep.OPERATIONS:
+            raise ValueError(f"Unknown Chorus Pro operation {operation!r}")
+        url = self.api_base + ep.OPERATIONS[operation]
+        method = "GET" if operation in ep.GET_OPERATIONS else "POST"
+        data = None if method == "GET" else _encode(body if body is not None else {})
+        try:
+            token = self._token()
+            response = self._send(operation, method, url, data, token)
+            if response.status_code == 401:
+                _logger.info("Chorus Pro %s: HTTP 401, renewing the token once", operation)
+                self._drop_token(token)
+                token = self._token()
+                response = self._send(operation, method, url, data, token)
+            return self._answer(operation, response, token)
+        except ChorusError as exc:
+            _logger.warning("Chorus Pro %s failed: %s (HTTP %s, code %s)", operation, type(exc).__name__,
+                            exc.http_status, self._scrub(exc.code))
+            raise
+
+    def _check_status(self, operation, status):
+        """Raise for the HTTP statuses that carry no Chorus Pro answer (401, 403/404, 3xx, 429, 5xx)."""
+        if status == 401:
+            raise ChorusAuthError("the token or the technical account (cpro-account) was refused twice",
+                                  code=401, http_status=status, operation=operation)
+        if status in (403, 404, 405) or 300 <= status < 400:
+            raise ChorusRouteError("API not subscribed on PISTE or unknown route", code=status,
+                                   http_status=status, operation=operation)
+        if status == 429:
+            raise ChorusServerError("too many requests", code=status, http_status=status, operation=operation)
+        if status >= 500:
+            raise ChorusServerError("server unavailable", code=status, http_status=status, operation=operation)
+
+    def _json(self, operation, response):
+        """The JSON object of an answer, or ChorusProtocolError."""
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            raise ChorusProtocolError("the answer is not a JSON object", code="malformed",
+                                      http_status=response.status_code, operation=operation)
+        return payload
+
+    def _answer(self, operation, response, token):
+        """The answer of a 2xx/4xx whose codeRetour is 0, else the matching ChorusError."""
+        status = response.status_code
+        self._check_status(operation, status)
+        payload = self._json(operation, response)
+        code = payload.get("codeRetour")
+        if code is None:
+            if status < 300:
+                return payload
+            raise ChorusProtocolError("the error answer has no codeRetour", code="malformed",
+                                      http_status=status, operation=operation)
+        code = _as_int(code, code)
+        if code == ep.SUCCESS_CODE and status < 300:
+            return payload
+        label = self._scrub(payload.get("libelle"), token) or "no label"
+        raise ChorusBusinessError(label, code=self._scrub(code, token) if isinstance(code, str) else code,
+                                  http_status=status, operation=operation)
+
+    # ------------------------------------------------------------------ pages
+
+    def _all_pages(self, operation, body):
+        """Every item of a paginated search, reading pages until pageCourante >= pages."""
+        paging_key, list_key = ep.PAGINATION[operation]
+        items, page = [], 1
+        while True:
+            request = dict(body)
+            request[paging_key] = {**(body.get(paging_key) or {}), "pageResultatDemandee": page,
+                                   "nbResultatsParPage": self.page_size}
+            answer = self.call(operation, request)
+            chunk = answer.get(list_key) or []
+            if not isinstance(chunk, list):
+                raise ChorusProtocolError(f"{list_key} is not a list", code="malformed", operation=operation)
+            items.extend(chunk)
+            info = answer.get("parametresRetour") or {}
+            current = _as_int(info.get("pageCourante"), page)
+            pages = _as_int(info.get("pages"), current)
+            if current >= pages or not chunk:
+                return items
+            if current != page or page >= ep.MAX_PAGES:
+                raise ChorusProtocolError(f"page {page} was asked, page {current} of {pages} came back",
+                                          code="pagination", operation=operation)
+            page += 1
+
+    # ------------------------------------------------------------------ operations
+
+    def health_check(self):
+        """GET the transverses health check."""
+        return self.call("health_check")
+
+    def search_structures(self, siret):
+        """Structures whose identifier is this SIRET (listeStructures)."""
+        body = {"structure": {"identifiantStructure": siret, "typeIdentifiantStructure": ep.SIRET_TYPE}}
+        return self._all_pages("structures_search", body)
+
+    def find_structure_id(self, siret):
+        """The Chorus Pro id (idStructureCPP) of the structure with this SIRET, or None."""
+        for structure in self.search_structures(siret):
+            if structure.get("identifiantStructure") == siret:
+                return structure.get("idStructureCPP")
+        return None
+
+    def consult_structure(self, id_structure):
+        """A structure's details and rules (parametres: service code / commitment required...)."""
+        return self.call("structures_consult", {"idStructureCPP": id_structure})
+
+    def search_services(self, id_structure):
+        """Every service of a structure (listeServices, all pages)."""
+        return self._all_pages("structures_services", {"idStructure": id_structure})
+
+    def upload_file(self, name, content, mime_type="application/pdf"):
+        """Upload an attachment (transverses ajouter/fichier) and return its pieceJointeId."""
+        body = {"pieceJointeFichier": _b64(content), "pieceJointeNom": name,
+                "pieceJointeTypeMime": mime_type, "pieceJointeExtension": _extension(name)}
+        answer = self.call("file_upload", body)
+        attachment_id = answer.get("pieceJointeId")
+        if attachment_id is None:
+            raise ChorusProtocolError("the upload answer has no pieceJointeId", code="malformed",
+                                      operation="file_upload")
+        return attachment_id
+
+    def deposit_invoice_pdf(self, name, content, user_id=None):
+        """Upload an invoice PDF (factures deposer/pdf); the answer holds pieceJointeId."""
+        body = {"fichierFacture": _b64(content), "nomFichier": name, "formatDepot": ep.PDF_DEPOSIT_FORMAT}
+        if user_id is not None:
+            body["idUtilisateurCourant"] = user_id
+        return self.call("invoice_deposit_pdf", body)
+
+    def submit_invoice(self, payload):
+        """Submit an invoice (factures soumettre)."""
+        return self.call("invoice_submit", payload)
+
+    def submit_works(self, payload):
+        """Submit a works piece (facturesTravaux soumettre)."""
+        return self.call("works_submit", payload)
+
+    def deposit_flow(self, name, content, syntax=ep.FLOW_SYNTAX_FACTURX, signed=False):
+        """Deposit a file flow (factures deposer/flux); the answer holds numeroFluxDepot."""
+        body = {"fichierFlux": _b64(content), "nomFichier": name, "syntaxeFlux": syntax, "avecSignature": signed}
+        return self.call("flow_deposit", body)
+
+    def flow_report(self, flow_number):
+        """The detailed report of a deposited flow (etatCourantDepotFlux, errors)."""
+        return self.call("flow_report", {"numeroFluxDepot": flow_number})
+
+    def search_supplier_invoices(self, criteria):
+        """Every invoice of the supplier matching the criteria (all pages)."""
+        return self._all_pages("invoice_search_supplier", dict(criteria or {}))
+
+    def search_works(self, criteria):
+        """Every works piece matching the criteria, as supplier (all pages)."""
+        body = dict(criteria or {})
+        body.setdefault("roleUtilisateur", ep.SUPPLIER_ROLE)
+        return self._all_pages("works_search", body)
+
+    def find_works_piece(self, piece_number):
+        """The works piece whose numeroFacture is piece_number, or None."""
+        for piece in self.search_works({"numeroFacture": piece_number}):
+            if piece.get("numeroFacture") == piece_number:
+                return piece
+        return None
+
+    def invoice_history(self, invoice_id):
+        """The status history of an invoice or works piece (statutCourantCode, historiquesDesStatuts)."""
+        return self.call("invoice_history", {"idFacture": invoice_id})
+
+    def deposit_works(self, payload, document):
+        """Upload the document then submit the works piece with it as main attachment (2 HTTP calls)."""
+        attachment_id = self.upload_file(document.name, document.content, document.mime_type)
+        body = dict(payload)
+        body.setdefault("modeDepot", ep.DEPOSIT_MODE_PDF)
+        current = (body.get("pieceJointePrincipale") or [{}])[0]
+        designation = current.get("pieceJointePrincipaleDesignation") or document.name
+        body["pieceJointePrincipale"] = [{"pieceJointePrincipaleDesignation": designation,
+                                          "pieceJointePrincipaleId": attachment_id}]
+        return self.submit_works(body)

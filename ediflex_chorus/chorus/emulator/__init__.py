@@ -1,0 +1,177 @@
+"""A local Chorus Pro emulator: PISTE token endpoint and the /cpro routes the project uses, on 127.0.0.1.
+
+    from chorus.emulator import Emulator
+    with Emulator() as emu:                # listening on a free port
+        emu.url, emu.token_url, emu.credentials, emu.seed
+        emu.inject("works_submit", "server_error", count=2)
+        emu.advance_works()
+
+Run alone: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port 8089``.
+"""
+
+import functools
+import threading
+
+from .api import Api
+from .config import DEFAULT_SUBSCRIBED, MAX_PAGE_SIZE, TOKEN_PATH
+from .faults import KINDS as FAULT_KINDS
+from .seed import default_seed
+from .server import EmulatorServer
+
+__all__ = ["FAULT_KINDS", "Emulator"]
+
+
+class Emulator:
+    """The emulated Chorus Pro service: seeded state, a real HTTP server, fault injection and controls."""
+
+    def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
+                 max_page_size=MAX_PAGE_SIZE):
+        self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size)
+        self.auto_advance_seconds = auto_advance_seconds
+        self._server = None
+        self._threads = []
+
+    def __repr__(self):
+        return f"<Emulator {self.url or 'not started'}>"
+
+    # -- life cycle ---------------------------------------------------------------------------------------------
+    def start(self, port=0):
+        """Listen on 127.0.0.1:port (0 = a free port) in background threads; returns the base URL."""
+        if self._server is not None:
+            raise RuntimeError("the emulator is already started")
+        self._server = EmulatorServer(self._api, port)
+        self._spawn(functools.partial(self._server.serve_forever, poll_interval=0.05), "chorus-emulator")
+        if self.auto_advance_seconds:
+            self._spawn(self._auto_advance, "chorus-emulator-advance")
+        return self.url
+
+    def _spawn(self, target, name):
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _auto_advance(self):
+        server = self._server
+        while not server.stopping.wait(self.auto_advance_seconds):
+            self._api.state.advance_works()
+
+    def stop(self):
+        """Stop serving and close every connection (safe to call twice)."""
+        server, self._server = self._server, None
+        if server is None:
+            return
+        server.stop()
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._threads = []
+
+    def __enter__(self):
+        if self._server is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc_info):
+        self.stop()
+
+    # -- addresses and seed -------------------------------------------------------------------------------------
+    @property
+    def url(self):
+        """Base URL of the API, e.g. http://127.0.0.1:8089 (None before start)."""
+        return self._server.url if self._server else None
+
+    @property
+    def port(self):
+        """The listening port (None before start)."""
+        return self._server.server_address[1] if self._server else None
+
+    @property
+    def token_url(self):
+        """URL of the PISTE token endpoint."""
+        return self.url + TOKEN_PATH if self._server else None
+
+    @property
+    def credentials(self):
+        """dict(client_id, client_secret, login, password) accepted by the emulator."""
+        return dict(self._api.state.seed.credentials)
+
+    @property
+    def seed(self):
+        """The seeded data set (chorus.emulator.seed.Seed): contractor, moe, public bodies and their services."""
+        return self._api.state.seed
+
+    # -- faults, tokens, counts ---------------------------------------------------------------------------------
+    def inject(self, path, kind, count=1, latency=0.0, **options):
+        """Queue a fault on a path, an operation name, "token" or "*" (every route); count=None = until cleared.
+
+        kinds: latency, server_error (http_status 500/502/503), rate_limit (retry_after), timeout, expired_token,
+        business_error (code, label, http_status 200 or 400), malformed (body, http_status), reset.
+        """
+        return self._api.inject(path, kind, count=count, latency=latency, **options)
+
+    def clear_faults(self):
+        """Drop every pending fault."""
+        self._api.faults.clear()
+
+    @property
+    def faults(self):
+        """Pending faults, as dicts."""
+        return self._api.faults.snapshot()
+
+    def expire_tokens(self):
+        """Every issued token becomes invalid: the next API calls answer 401."""
+        self._api.state.expire_tokens()
+
+    @property
+    def token_lifetime(self):
+        """Lifetime in seconds of the tokens issued from now on (expires_in)."""
+        return self._api.state.token_lifetime
+
+    @token_lifetime.setter
+    def token_lifetime(self, seconds):
+        self._api.state.token_lifetime = seconds
+
+    @property
+    def subscribed(self):
+        """The API families the application is subscribed to (others answer 403)."""
+        return frozenset(self._api.subscribed)
+
+    @subscribed.setter
+    def subscribed(self, families):
+        self._api.subscribed = set(families)
+
+    @property
+    def request_counts(self):
+        """Requests per path (token endpoint included, control endpoints excluded), as a copy."""
+        return self._api.state.counts()
+
+    def reset_counts(self):
+        """Set every request count back to zero."""
+        self._api.state.reset_counts()
+
+    # -- deposits -----------------------------------------------------------------------------------------------
+    @property
+    def pieces(self):
+        """Deposited invoices and works pieces (dicts: id, kind, numeroFacture, frame, statut, history, payload...)."""
+        return self._api.state.pieces()
+
+    @property
+    def files(self):
+        """Uploaded files (id, name, size, sha256, mimeType, source)."""
+        return self._api.state.files()
+
+    @property
+    def flows(self):
+        """Deposited flows (numeroFluxDepot, name, syntaxeFlux, etatCourantDepotFlux...)."""
+        return self._api.state.flows()
+
+    def advance_works(self, piece_id=None, steps=1):
+        """Move works pieces (one, or all) ``steps`` statuses along WORKS_STATUSES; returns the moved pieces."""
+        return self._api.state.advance_works(piece_id, steps)
+
+    def set_status(self, piece_id, status, comment=""):
+        """Give a piece any status (e.g. "REFUSEE_MOE", with a comment); returns the piece."""
+        return self._api.state.set_status(piece_id, status, comment)
+
+    def reset(self, tokens=False):
+        """Forget deposits, counts and faults (issued tokens too when asked); the seed stays."""
+        self._api.reset(tokens=tokens)

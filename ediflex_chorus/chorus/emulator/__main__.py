@@ -1,0 +1,49 @@
+"""Command line: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port N``; Ctrl-C (or SIGTERM) stops."""
+
+import argparse
+import json
+import logging
+import signal
+import threading
+
+from . import Emulator
+from .config import API_FAMILIES, DEFAULT_SUBSCRIBED
+
+
+def parse_args(argv=None):
+    """The command line options."""
+    parser = argparse.ArgumentParser(prog="python -m chorus.emulator", description="Local Chorus Pro emulator")
+    parser.add_argument("--port", type=int, default=8089, help="port on 127.0.0.1 (0 = any free port)")
+    parser.add_argument("--auto-advance", "--auto-advance-seconds", dest="auto_advance", type=float, default=None,
+                        metavar="SECONDS",
+                        help="move every works piece one status on every SECONDS")
+    parser.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS")
+    parser.add_argument("--subscribe", nargs="*", choices=API_FAMILIES, default=list(DEFAULT_SUBSCRIBED),
+                        help="API families the application is subscribed to (others answer 403)")
+    parser.add_argument("--log-level", default="INFO")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Start the emulator, print where it listens and the seed, serve until interrupted."""
+    args = parse_args(argv)
+    logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    emulator = Emulator(token_lifetime=args.token_lifetime, auto_advance_seconds=args.auto_advance,
+                        subscribed=args.subscribe)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job may have it ignored
+        signal.signal(signum, lambda *_: stop.set())
+    emulator.start(args.port)
+    print(f"Chorus Pro emulator listening on {emulator.url}", flush=True)
+    print(f"token URL: {emulator.token_url}", flush=True)
+    print("seed: " + json.dumps(emulator.seed.as_dict(), indent=2), flush=True)
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        emulator.stop()
+        print("Chorus Pro emulator stopped", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,167 @@
+"""Dispatch of one API request: token endpoint, route lookup, authentication, JSON, validation, handler."""
+
+import base64
+import binascii
+import dataclasses
+import json
+import logging
+
+from . import deposits, files, schemas, searches, structures
+from .config import API_FAMILIES, MAX_PAGE_SIZE, OPERATIONS, TOKEN_PATH
+from .faults import FaultTable
+from .replies import ApiError, business_error, gateway_error
+from .state import State
+from .swagger import structures_swagger
+from .token import same, token_endpoint
+
+logger = logging.getLogger(__name__)
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    """One operation served by the emulator."""
+
+    name: str
+    path: str
+    handler: object
+    method: str = "POST"
+    schema: dict | None = None  # request schema of routes outside the Structures Swagger
+
+
+_HANDLERS = {
+    "health_check": (files.health, "GET", None),
+    "structures_search": (structures.search, "POST", None),
+    "structures_consult": (structures.consult, "POST", None),
+    "structures_services": (structures.services, "POST", None),
+    "structures_service_consult": (structures.service_consult, "POST", None),
+    "structures_spaces": (structures.spaces, "POST", None),
+    "structures_user_links": (structures.user_links, "POST", None),
+    "file_upload": (files.upload, "POST", schemas.FILE_UPLOAD),
+    "invoice_deposit_pdf": (files.deposit_pdf, "POST", schemas.DEPOSIT_PDF),
+    "invoice_submit": (deposits.submit_invoice, "POST", schemas.SUBMIT),
+    "works_submit": (deposits.submit_works, "POST", schemas.SUBMIT),
+    "flow_deposit": (files.deposit_flow, "POST", schemas.FLOW_DEPOSIT),
+    "flow_report": (files.flow_report, "POST", schemas.FLOW_REPORT),
+    "invoice_search_supplier": (searches.search_supplier, "POST", schemas.SEARCH),
+    "works_search": (searches.search_works, "POST", schemas.SEARCH),
+    "invoice_history": (searches.history, "POST", schemas.HISTORY),
+}
+
+
+def build_routes():
+    """path -> Route, paths taken from the operations table."""
+    return {
+        OPERATIONS[name]: Route(name, OPERATIONS[name], handler, method, schema)
+        for name, (handler, method, schema) in _HANDLERS.items()
+    }
+
+
+class Api:
+    """The emulated service: state, faults and routes; ``handle`` turns a request into a Reply."""
+
+    def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE):
+        self.state = State(seed, token_lifetime)
+        self.faults = FaultTable()
+        self.subscribed = set(subscribed)
+        self.max_page_size = max_page_size
+        self.routes = build_routes()
+        self.swagger = structures_swagger()
+
+    def handle(self, method, path, headers, body):
+        """The Reply to a request on an API path (control endpoints are not served here)."""
+        try:
+            if path == TOKEN_PATH:
+                return token_endpoint(self, method, headers, body)
+            route = self._route(method, path)
+            self._authenticate(headers)
+            data = _parse_json(headers, body) if route.method == "POST" else {}
+            return self._run(route, data)
+        except ApiError as error:
+            return error.reply
+
+    def inject(self, path, kind, count=1, latency=0.0, **options):
+        """Queue a fault on a path, an operation name (see OPERATIONS), "token" or "*"; returns it."""
+        path = TOKEN_PATH if path == "token" else OPERATIONS.get(path, path)
+        return self.faults.add(path, kind, count=count, latency=latency, **options)
+
+    def reset(self, tokens=False):
+        """Forget deposits and counts, drop faults (and issued tokens when asked)."""
+        self.state.reset(tokens=tokens)
+        self.faults.clear()
+
+    def snapshot(self):
+        """Everything the emulator holds, as plain data (for GET /_emulator/state)."""
+        return {
+            "seed": self.state.seed.as_dict(), "pieces": self.state.pieces(), "files": self.state.files(),
+            "flows": self.state.flows(), "request_counts": self.state.counts(), "faults": self.faults.snapshot(),
+            "token_lifetime": self.state.token_lifetime, "subscribed": sorted(self.subscribed),
+            "operations": {route.name: route.path for route in self.routes.values()},
+        }
+
+    def _route(self, method, path):
+        parts = path.split("/")
+        if len(parts) < 3 or parts[1] != "cpro" or parts[2] not in API_FAMILIES:
+            raise gateway_error(404, "No resources match requested URI")
+        if parts[2] not in self.subscribed:
+            raise gateway_error(403, f"The application is not subscribed to the API {parts[2]}")
+        route = self.routes.get(path)
+        if route is None:
+            raise gateway_error(404, "No resources match requested URI")
+        if method != route.method:
+            raise gateway_error(405, f"Use {route.method}", {"Allow": route.method})
+        return route
+
+    def _authenticate(self, headers):
+        scheme, _space, token = (headers.get("Authorization") or "").partition(" ")
+        if scheme.lower() != "bearer" or not self.state.token_valid(token.strip()):
+            raise gateway_error(401, "Missing, invalid or expired access token",
+                                {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+        if not self._account_valid(headers.get("cpro-account")):
+            raise gateway_error(401, "Missing or invalid cpro-account header (base64 of login:password)")
+
+    def _account_valid(self, value):
+        try:
+            login, colon, password = base64.b64decode(value or "", validate=True).decode("utf-8").partition(":")
+        except (binascii.Error, UnicodeDecodeError):
+            return False
+        credentials = self.state.seed.credentials
+        return bool(colon) and same(login, credentials["login"]) and same(password, credentials["password"])
+
+    def _run(self, route, data):
+        swagger_schema = self.swagger.request_schema(route.path)
+        if swagger_schema is not None:
+            _refuse_problems(self.swagger.validate(swagger_schema, data, strict=True))
+        elif route.schema is not None:
+            _refuse_problems(self.swagger.validate(route.schema, data))
+        reply = route.handler(self, data)
+        answer_schema = self.swagger.response_schema(route.path, reply.status)
+        problems = self.swagger.validate(answer_schema, reply.body, strict=True) if answer_schema else []
+        if problems:
+            logger.error("emulator bug: the answer of %s does not match the Swagger: %s", route.path, problems)
+            return gateway_error(500, "The emulator built an answer that does not match the Swagger").reply
+        return reply
+
+
+def _refuse_problems(problems):
+    if problems:
+        raise business_error("invalid", "; ".join(problems))
+
+
+def _parse_json(headers, body):
+    content_type = (headers.get("Content-Type") or "application/json").lower()
+    if "json" not in content_type:
+        raise gateway_error(415, f"Unsupported Content-Type {content_type!r}; send application/json")
+    try:
+        data = json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError) as error:
+        raise business_error("malformed", f"Malformed JSON body: {error}") from None
+    if not isinstance(data, dict):
+        raise business_error("malformed", "The body must be a JSON object")
+    return data
+
+
+def reply_bytes(reply):
+    """The body bytes and Content-Type of a Reply."""
+    if isinstance(reply.body, bytes):
+        return reply.body, reply.headers.get("Content-Type", "application/octet-stream")
+    return json.dumps(reply.body, ensure_ascii=False).encode("utf-8"), "application/json;charset=utf-8"

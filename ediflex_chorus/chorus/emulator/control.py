@@ -1,0 +1,111 @@
+"""Control endpoints under /_emulator/ (no authentication, loopback clients only).
+
+GET    /_emulator/state          everything: seed (with credentials), pieces, files, flows, counts, faults
+POST   /_emulator/faults         {"path", "kind", "count"?, "latency"?, options...} or a list of those
+GET    /_emulator/faults         pending faults
+DELETE /_emulator/faults         clear the faults
+POST   /_emulator/advance        {"piece_id"?, "steps"?} move works statuses on
+POST   /_emulator/status         {"piece_id", "status", "comment"?} set any status (e.g. REFUSEE_MOE)
+POST   /_emulator/reset          {"tokens"?: bool} forget deposits, counts and faults
+POST   /_emulator/reset-counts   request counts back to zero
+POST   /_emulator/expire-tokens  every issued token becomes invalid
+POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families]}
+"""
+
+import json
+
+from .config import API_FAMILIES, CONTROL_PREFIX
+from .replies import Reply
+
+LOOPBACK = ("127.0.0.1", "::1")
+
+
+def refuse(client_host):
+    """The 403 Reply for a client that is not on the loopback interface, or None."""
+    if client_host in LOOPBACK:
+        return None
+    return Reply(403, {"error": "control endpoints answer loopback clients only"})
+
+
+def handle(api, method, path, body, base_url):
+    """The Reply of a control request."""
+    action = _ACTIONS.get((method, path[len(CONTROL_PREFIX):]))
+    if action is None:
+        return Reply(404, {"error": f"no control endpoint {method} {path}", "endpoints": _endpoint_list()})
+    try:
+        data = json.loads(body.decode("utf-8")) if body.strip() else {}
+        return Reply(200, action(api, data, base_url))
+    except (ValueError, TypeError, KeyError) as error:
+        return Reply(400, {"error": f"{type(error).__name__}: {error}"})
+
+
+def _endpoint_list():
+    return [f"{method} {CONTROL_PREFIX}{name}" for method, name in _ACTIONS]
+
+
+def _state(api, data, base_url):
+    return {"url": base_url, "token_url": base_url + "/api/oauth/token", **api.snapshot()}
+
+
+def _add_faults(api, data, base_url):
+    specs = data if isinstance(data, list) else [data]
+    added = [api.inject(**spec).as_dict() for spec in specs]
+    return {"added": added, "faults": api.faults.snapshot()}
+
+
+def _list_faults(api, data, base_url):
+    return {"faults": api.faults.snapshot()}
+
+
+def _clear_faults(api, data, base_url):
+    api.faults.clear()
+    return {"faults": []}
+
+
+def _advance(api, data, base_url):
+    moved = api.state.advance_works(data.get("piece_id"), int(data.get("steps", 1)))
+    return {"moved": moved}
+
+
+def _status(api, data, base_url):
+    return {"piece": api.state.set_status(data["piece_id"], data["status"], data.get("comment", ""))}
+
+
+def _reset(api, data, base_url):
+    api.reset(tokens=bool(data.get("tokens")))
+    return {"reset": True}
+
+
+def _reset_counts(api, data, base_url):
+    api.state.reset_counts()
+    return {"request_counts": {}}
+
+
+def _expire_tokens(api, data, base_url):
+    api.state.expire_tokens()
+    return {"expired": True}
+
+
+def _config(api, data, base_url):
+    if "token_lifetime" in data:
+        api.state.token_lifetime = int(data["token_lifetime"])
+    if "subscribed" in data:
+        unknown = set(data["subscribed"]) - set(API_FAMILIES)
+        if unknown:
+            raise ValueError(f"unknown API families: {', '.join(sorted(unknown))}")
+        api.subscribed = set(data["subscribed"])
+    return {"token_lifetime": api.state.token_lifetime, "subscribed": sorted(api.subscribed)}
+
+
+_ACTIONS = {
+    ("GET", "state"): _state,
+    ("POST", "faults"): _add_faults,
+    ("GET", "faults"): _list_faults,
+    ("DELETE", "faults"): _clear_faults,
+    ("POST", "advance"): _advance,
+    ("POST", "status"): _status,
+    ("POST", "reset"): _reset,
+    ("POST", "reset-counts"): _reset_counts,
+    ("POST", "expire-tokens"): _expire_tokens,
+    ("POST", "config"): _config,
+}

@@ -1,0 +1,95 @@
+"""Handlers of files and flows: ajouter/fichier, deposer/pdf, deposer/flux, consulterCRDetaille, health-check."""
+
+import base64
+import binascii
+import hashlib
+
+from .config import ALLOWED_EXTENSIONS, MAX_FILE_BYTES, MAX_NAME_LENGTH
+from .replies import TRA_SUCCESS_LABEL, business_error, success
+
+
+def decode_file(encoded, field):
+    """The bytes of a base64 file field; empty, too large or undecodable files are refused."""
+    try:
+        content = base64.b64decode("".join(encoded.split()), validate=True)
+    except (binascii.Error, ValueError):
+        raise business_error("file_rejected", f"{field}: not valid base64") from None
+    if not content:
+        raise business_error("file_rejected", f"{field}: the file is empty")
+    if len(content) >= MAX_FILE_BYTES:
+        raise business_error("file_rejected", f"{field}: the file is {len(content)} bytes; it must be smaller than "
+                             f"{MAX_FILE_BYTES} bytes")
+    return content
+
+
+def check_name(name, field):
+    """Refuse a file name over MAX_NAME_LENGTH characters or without an allowed extension; returns the extension."""
+    if len(name) > MAX_NAME_LENGTH:
+        raise business_error("file_rejected", f"{field}: {len(name)} characters; at most {MAX_NAME_LENGTH} allowed")
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or not extension:
+        raise business_error("file_rejected", f"{field}: the file name needs an extension")
+    if extension.lower() not in ALLOWED_EXTENSIONS:
+        raise business_error("file_rejected", f"{field}: extension {extension!r} is not accepted")
+    return extension.lower()
+
+
+def _check_pdf(content, field):
+    if not content.startswith(b"%PDF-"):
+        raise business_error("file_rejected", f"{field}: the file is not a PDF")
+
+
+def _record(name, content, mime_type, source):
+    return {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+            "mimeType": mime_type, "source": source}
+
+
+def upload(api, body):
+    """ajouter/fichier: store an attachment, answer its pieceJointeId."""
+    name = body["pieceJointeNom"]
+    extension = check_name(name, "pieceJointeNom")
+    if body["pieceJointeExtension"].lower().lstrip(".") != extension:
+        raise business_error("file_rejected", "pieceJointeExtension: does not match the extension of pieceJointeNom")
+    content = decode_file(body["pieceJointeFichier"], "pieceJointeFichier")
+    if extension == "pdf":
+        _check_pdf(content, "pieceJointeFichier")
+    file_id = api.state.add_file(_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
+    return success(TRA_SUCCESS_LABEL, pieceJointeId=file_id)
+
+
+def deposit_pdf(api, body):
+    """deposer/pdf: store an invoice PDF, answer its pieceJointeId."""
+    name = body["nomFichier"]
+    if check_name(name, "nomFichier") != "pdf":
+        raise business_error("file_rejected", "nomFichier: a .pdf file is expected")
+    content = decode_file(body["fichierFacture"], "fichierFacture")
+    _check_pdf(content, "fichierFacture")
+    file_id = api.state.add_file(_record(name, content, "application/pdf", "deposer/pdf"))
+    return success(pieceJointeId=file_id)
+
+
+def deposit_flow(api, body):
+    """deposer/flux: store a flow (Factur-X, UBL, CII...), answer its numeroFluxDepot."""
+    name = body["nomFichier"]
+    check_name(name, "nomFichier")
+    content = decode_file(body["fichierFlux"], "fichierFlux")
+    record = {**_record(name, content, None, "deposer/flux"), "syntaxeFlux": body["syntaxeFlux"],
+              "avecSignature": bool(body.get("avecSignature")), "etatCourantDepotFlux": "IN_INTEGRE"}
+    flow = api.state.add_flow(record)
+    return success(numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
+                   syntaxeFlux=flow["syntaxeFlux"])
+
+
+def flow_report(api, body):
+    """consulterCRDetaille: the processing report of a deposited flow."""
+    flow = api.state.flow(body["numeroFluxDepot"])
+    if flow is None:
+        raise business_error("unknown_flow", f"numeroFluxDepot: no flow {body['numeroFluxDepot']!r}")
+    return success(TRA_SUCCESS_LABEL, numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
+                   nomFichier=flow["name"], syntaxeFlux=flow["syntaxeFlux"],
+                   etatCourantDepotFlux=flow["etatCourantDepotFlux"], listeErreurDP=[], listeErreurTechnique=[])
+
+
+def health(api, body):
+    """health-check: the API answers."""
+    return success(TRA_SUCCESS_LABEL, statut="OK")

@@ -1,0 +1,187 @@
+"""The mutable state of the emulator (tokens, files, pieces, flows, request counts), guarded by one lock."""
+
+import collections
+import copy
+import datetime
+import secrets
+import threading
+import time
+
+from .config import INVOICE_FIRST_STATUS, WORKS_STATUSES
+from .replies import business_error
+
+
+def now_iso():
+    """The current local time, ISO 8601 with offset, to the second."""
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def today_iso():
+    """Today's date, YYYY-MM-DD."""
+    return datetime.date.today().isoformat()
+
+
+class State:
+    """Everything the emulator remembers; every method is thread-safe and returns copies."""
+
+    FIRST_PIECE_ID = 7000001
+    FIRST_FILE_ID = 8000001
+    FIRST_FLOW_NUMBER = 9000001
+
+    def __init__(self, seed, token_lifetime=3600):
+        self.seed = seed
+        self.token_lifetime = token_lifetime
+        self._lock = threading.RLock()
+        self._tokens = {}
+        self.reset()
+
+    def reset(self, tokens=False):
+        """Forget files, pieces, flows and counts (and issued tokens when asked)."""
+        with self._lock:
+            self._files = {}
+            self._pieces = {}
+            self._numbers = {}  # (idFournisseur, numeroFacture) -> piece id
+            self._flows = {}
+            self._counts = collections.Counter()
+            self._next = {"piece": self.FIRST_PIECE_ID, "file": self.FIRST_FILE_ID, "flow": self.FIRST_FLOW_NUMBER}
+            if tokens:
+                self._tokens.clear()
+
+    def _new_id(self, kind):
+        value = self._next[kind]
+        self._next[kind] += 1
+        return value
+
+    # -- tokens -------------------------------------------------------------------------------------------------
+    def issue_token(self):
+        """A new access token and its lifetime in seconds."""
+        with self._lock:
+            lifetime = int(self.token_lifetime)
+            now = time.monotonic()
+            self._tokens = {token: expiry for token, expiry in self._tokens.items() if expiry > now}
+            token = secrets.token_urlsafe(32)
+            self._tokens[token] = now + lifetime
+            return token, lifetime
+
+    def token_valid(self, token):
+        """Whether the token was issued, is not expired and was not revoked."""
+        with self._lock:
+            expiry = self._tokens.get(token)
+            return expiry is not None and expiry > time.monotonic()
+
+    def expire_tokens(self):
+        """Make every issued token invalid (the next calls answer 401)."""
+        with self._lock:
+            self._tokens.clear()
+
+    # -- request counts -----------------------------------------------------------------------------------------
+    def count(self, path):
+        """Count one request on path."""
+        with self._lock:
+            self._counts[path] += 1
+
+    def counts(self):
+        """Requests per path since the last reset."""
+        with self._lock:
+            return dict(self._counts)
+
+    def reset_counts(self):
+        """Set every request count back to zero."""
+        with self._lock:
+            self._counts.clear()
+
+    # -- files and flows ----------------------------------------------------------------------------------------
+    def add_file(self, record):
+        """Store an uploaded file's description; returns its pieceJointeId."""
+        with self._lock:
+            file_id = self._new_id("file")
+            self._files[file_id] = {**record, "id": file_id, "dateDepot": now_iso()}
+            return file_id
+
+    def has_file(self, file_id):
+        """Whether a file with this pieceJointeId was uploaded."""
+        with self._lock:
+            return file_id in self._files
+
+    def files(self):
+        """Every uploaded file's description."""
+        with self._lock:
+            return copy.deepcopy(list(self._files.values()))
+
+    def add_flow(self, record):
+        """Store a deposited flow; returns it with its numeroFluxDepot."""
+        with self._lock:
+            number = f"CPP{self._new_id('flow'):012d}"
+            self._flows[number] = {**record, "numeroFluxDepot": number, "dateDepot": today_iso()}
+            return copy.deepcopy(self._flows[number])
+
+    def flow(self, number):
+        """The flow with this numeroFluxDepot, or None."""
+        with self._lock:
+            return copy.deepcopy(self._flows.get(number))
+
+    def flows(self):
+        """Every deposited flow."""
+        with self._lock:
+            return copy.deepcopy(list(self._flows.values()))
+
+    # -- pieces -------------------------------------------------------------------------------------------------
+    def add_piece(self, record):
+        """Store a deposited piece; a number already used by the same supplier is a business error."""
+        with self._lock:
+            key = (record["idFournisseur"], record["numeroFacture"])
+            if key in self._numbers:
+                raise business_error("duplicate", f"numeroFactureSaisi: {record['numeroFacture']!r} was already "
+                                     f"deposited by this supplier (piece {self._numbers[key]})")
+            first = WORKS_STATUSES[0] if record["kind"] == "works" else INVOICE_FIRST_STATUS
+            piece_id = self._new_id("piece")
+            piece = {**record, "id": piece_id, "dateDepot": today_iso(), "statut": first, "history": []}
+            self._pieces[piece_id] = piece
+            self._numbers[key] = piece_id
+            self._push_status(piece, first, "Deposited")
+            return copy.deepcopy(piece)
+
+    def _push_status(self, piece, status, comment):
+        piece["statut"] = status
+        piece["history"].append({"code": status, "date": now_iso(), "comment": comment})
+
+    def piece(self, piece_id):
+        """The piece with this id, or None."""
+        with self._lock:
+            return copy.deepcopy(self._pieces.get(piece_id))
+
+    def pieces(self, kind=None, payload=True):
+        """Deposited pieces (of a kind: "works"/"invoice") in order; payload=False leaves request bodies out."""
+        with self._lock:
+            found = [piece for piece in self._pieces.values() if kind in (None, piece["kind"])]
+            if not payload:
+                found = [{key: value for key, value in piece.items() if key != "payload"} for piece in found]
+            return copy.deepcopy(found)
+
+    def advance_works(self, piece_id=None, steps=1):
+        """Move works pieces (one, or all) ``steps`` statuses along WORKS_STATUSES; returns the moved pieces."""
+        with self._lock:
+            targets = [self._get_piece(piece_id)] if piece_id is not None else list(self._pieces.values())
+            moved = [piece for piece in targets if piece["kind"] == "works" and self._advance(piece, steps)]
+            return copy.deepcopy(moved)
+
+    def _advance(self, piece, steps):
+        if piece["statut"] not in WORKS_STATUSES:
+            return False
+        start = WORKS_STATUSES.index(piece["statut"])
+        for status in WORKS_STATUSES[start + 1:start + 1 + max(0, steps)]:
+            self._push_status(piece, status, "Moved on by the emulator")
+        return WORKS_STATUSES.index(piece["statut"]) != start
+
+    def set_status(self, piece_id, status, comment=""):
+        """Give a piece any status (e.g. REFUSEE_MOE with a comment); returns the piece."""
+        with self._lock:
+            piece = self._get_piece(piece_id)
+            self._push_status(piece, status, comment)
+            return copy.deepcopy(piece)
+
+    def _get_piece(self, piece_id):
+        piece = self._pieces.get(piece_id)
+        if piece is None:
+            raise KeyError(f"no piece {piece_id}")
+        return piece

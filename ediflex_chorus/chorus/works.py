@@ -1,0 +1,359 @@
+"""Works pieces ("situations de travaux") as plain data, their totals and their Chorus Pro payloads.
+
+Pure module: no I/O, no Odoo. Money is ``Decimal`` rounded to the cent with ROUND_HALF_UP:
+
+- a line's cumulative amount = contract amount x cumulative progress / 100, rounded to the cent;
+- a line's period amount = cumulative amount - previous cumulative amount (exact, both in cents). It may be
+  negative when a line's progress is revised downward (a "moins-value"); checks.py only refuses a negative
+  total for the situation;
+- VAT is computed per rate on the sum of the period amounts at that rate, rounded once per rate; VAT lines
+  are sorted by ascending rate;
+- the retention (retenue de garantie) = retention rate % of the period amount including VAT, rounded to
+  the cent; the amount to pay = total including VAT - retention.
+
+Payload amounts are JSON numbers (Python floats) whose shortest representation is the exact cent value.
+The same input always gives the same payload (lines in input order, VAT lines by rate).
+"""
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+from enum import Enum
+
+from .endpoints import DEPOSIT_MODE_PDF, MAX_REFERENCE_LENGTH
+
+CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
+INVOICE_TYPE = "FACTURE"
+VAT_TYPES = ("TVA_SUR_DEBIT", "TVA_SUR_ENCAISSEMENT", "EXONERATION", "SANS_TVA")
+PAYMENT_MODE = "VIREMENT"
+LINE_UNIT = "lot"  # UNCERTAIN: Chorus Pro takes a free unit label; a situation line is billed as 1 lot
+RETENTION_COMMENT = "Retenue de garantie {rate} % : {amount} {currency}"
+_WORK_PRECISION = 60  # digits for intermediate products, far above any amount, so only the final rounding counts
+
+
+class Frame(str, Enum):
+    """Works frames (codeCadreFacturation) a contractor may deposit."""
+
+    A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
+    A5 = "A5_ETAT_ACOMPTE_FOURNISSEUR"
+    A6 = "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR"
+    A7 = "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR"
+    A8 = "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR"
+    A10 = "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"
+    A13 = "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT"
+
+    @property
+    def short(self):
+        """The short code of the frame, e.g. "A4"."""
+        return self.name
+
+    @property
+    def final(self):
+        """True for the frames of the end of the contract (A7, A8)."""
+        return self in (Frame.A7, Frame.A8)
+
+
+_FRAMES_BY_STEP = {
+    ("present", False): Frame.A4,
+    ("present", True): Frame.A7,
+    ("accept", False): Frame.A6,
+    ("accept", True): Frame.A8,
+}
+
+
+def frame_for(step, final):
+    """The frame of a contractor's step: "present" -> A4 (A7 if final), "accept" -> A6 (A8 if final)."""
+    try:
+        return _FRAMES_BY_STEP[(step, bool(final))]
+    except KeyError:
+        raise ValueError(f"Unknown works step {step!r}: expected 'present' or 'accept'.") from None
+
+
+def to_decimal(value):
+    """``value`` as a Decimal; floats go through their shortest repr (1.1 -> Decimal("1.1"))."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)
+
+
+def money(value):
+    """``value`` rounded to the cent, ROUND_HALF_UP."""
+    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def percent_of(amount, rate):
+    """``rate`` % of ``amount``, rounded to the cent (ROUND_HALF_UP, no intermediate rounding)."""
+    with localcontext() as context:
+        context.prec = _WORK_PRECISION
+        return money(to_decimal(amount) * to_decimal(rate) / HUNDRED)
+
+
+@dataclass(frozen=True)
+class Party:
+    """A structure on Chorus Pro: SIRET, name, service code and Chorus structure id (idStructureCPP)."""
+
+    siret: str
+    name: str = ""
+    service_code: str = ""
+    id_structure: int | None = None
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The public works contract: its number, legal commitment number, owner (MOA) and manager (MOE)."""
+
+    number: str
+    commitment_number: str
+    owner: Party
+    manager: Party
+
+
+@dataclass(frozen=True)
+class SituationLine:
+    """One line of a situation: contract amount, cumulative progress and previous cumulative amount.
+
+    ``stated_cumulative_amount`` / ``stated_period_amount`` are optional amounts as shown elsewhere (e.g.
+    on the PDF); checks.py reports them when they differ from the computed ones.
+    """
+
+    description: str
+    contract_amount: Decimal
+    progress_percent: Decimal
+    previous_cumulative_amount: Decimal
+    vat_rate: Decimal = Decimal(20)
+    reference: str = ""
+    stated_cumulative_amount: Decimal | None = None
+    stated_period_amount: Decimal | None = None
+
+    def __post_init__(self):
+        for name in ("contract_amount", "progress_percent", "previous_cumulative_amount", "vat_rate"):
+            object.__setattr__(self, name, to_decimal(getattr(self, name)))
+        for name in ("stated_cumulative_amount", "stated_period_amount"):
+            if getattr(self, name) is not None:
+                object.__setattr__(self, name, to_decimal(getattr(self, name)))
+
+    @property
+    def cumulative_amount(self):
+        """Contract amount x cumulative progress / 100, rounded to the cent."""
+        return percent_of(self.contract_amount, self.progress_percent)
+
+    @property
+    def period_amount(self):
+        """Amount of the period: cumulative amount - previous cumulative amount (may be negative)."""
+        with localcontext() as context:
+            context.prec = _WORK_PRECISION
+            return self.cumulative_amount - money(self.previous_cumulative_amount)
+
+
+@dataclass(frozen=True)
+class VatLine:
+    """VAT of one rate: the untaxed base (sum of period amounts at that rate) and the VAT amount."""
+
+    rate: Decimal
+    base: Decimal
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Totals of a situation's period: untaxed, VAT lines, tax, total with VAT, retention and amount due."""
+
+    untaxed: Decimal
+    vat_lines: tuple
+    tax: Decimal
+    total: Decimal
+    retention: Decimal
+    due: Decimal
+
+
+def compute_totals(lines, retention_rate):
+    """Totals of the period amounts of ``lines``: VAT rounded per rate, retention on the total with VAT."""
+    with localcontext() as context:
+        context.prec = _WORK_PRECISION
+        periods = [(line.vat_rate, line.period_amount) for line in lines]
+        bases = {}
+        for rate, amount in periods:
+            bases[rate] = bases.get(rate, Decimal("0.00")) + amount
+        vat_lines = tuple(VatLine(rate, money(bases[rate]), percent_of(bases[rate], rate)) for rate in sorted(bases))
+        untaxed = money(sum((amount for _, amount in periods), Decimal("0.00")))
+        tax = money(sum((vat.amount for vat in vat_lines), Decimal("0.00")))
+        total = untaxed + tax
+        retention = percent_of(total, retention_rate)
+        return Totals(untaxed=untaxed, vat_lines=vat_lines, tax=tax, total=total, retention=retention,
+                      due=total - retention)
+
+
+@dataclass(frozen=True)
+class Document:
+    """A file to attach: its name (with extension), its bytes and its MIME type."""
+
+    name: str
+    content: bytes
+    mime_type: str = "application/pdf"
+
+    def __repr__(self):
+        return f"Document(name={self.name!r}, size={len(self.content or b'')}, mime_type={self.mime_type!r})"
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A progress statement: its reference, dates, parties, lines, retention rate and PDF copy.
+
+    ``piece_number`` is the situation's reference (e.g. "SIT-2026-0007"); the number sent to Chorus Pro is
+    ``piece_number(situation.piece_number, frame)``, which leaves an already suffixed number unchanged.
+    ``stated_totals``, if given (e.g. the totals printed on the PDF), is compared with the computed totals.
+    """
+
+    piece_number: str
+    date: datetime.date
+    period_start: datetime.date
+    period_end: datetime.date
+    final: bool
+    contractor: Party
+    contract: Contract
+    lines: tuple
+    retention_rate: Decimal
+    document: Document
+    currency: str = "EUR"
+    vat_type: str = "TVA_SUR_DEBIT"
+    stated_totals: Totals | None = None
+
+    def __post_init__(self):
+        object.__setattr__(self, "lines", tuple(self.lines))
+        for name in ("date", "period_start", "period_end"):
+            if isinstance(getattr(self, name), datetime.datetime):
+                object.__setattr__(self, name, getattr(self, name).date())
+        object.__setattr__(self, "retention_rate", to_decimal(self.retention_rate))
+
+    @property
+    def totals(self):
+        """The computed totals of the situation."""
+        return compute_totals(self.lines, self.retention_rate)
+
+    def number_for(self, frame):
+        """The piece number sent to Chorus Pro for ``frame``."""
+        return piece_number(self.piece_number, frame)
+
+
+def piece_number(situation_reference, frame):
+    """Stable piece number "<reference>-<frame short>", at most MAX_REFERENCE_LENGTH characters.
+
+    A reference that already ends with "-<frame short>" and fits is returned unchanged (idempotent). A
+    reference too long is cut and followed by "-" and the first 8 hex digits (upper case) of the SHA-256 of
+    the whole reference, then the frame suffix: "<start of reference>-1A2B3C4D-A4", exactly the maximum length.
+    """
+    reference = (situation_reference or "").strip()
+    if not reference:
+        raise ValueError("A situation reference is needed to number a works piece.")
+    frame = Frame(frame)
+    suffix = f"-{frame.short}"
+    if reference.endswith(suffix) and len(reference) <= MAX_REFERENCE_LENGTH:
+        return reference
+    if len(reference) + len(suffix) <= MAX_REFERENCE_LENGTH:
+        return reference + suffix
+    digest = hashlib.sha256(reference.encode("utf-8")).hexdigest()[:8].upper()
+    keep = MAX_REFERENCE_LENGTH - len(suffix) - len(digest) - 1
+    return f"{reference[:keep]}-{digest}{suffix}"
+
+
+def amount_json(value):
+    """A cent amount as a JSON number (float whose repr is the exact cent value)."""
+    return float(money(value))
+
+
+def rate_json(value):
+    """A rate as a JSON number."""
+    return float(to_decimal(value))
+
+
+def _line_payload(index, line):
+    """One lignePoste entry: the line billed as 1 lot at its period amount."""
+    entry = {
+        "lignePosteNumero": index,
+        "lignePosteDenomination": line.description,
+        "lignePosteQuantite": 1,
+        "lignePosteUnite": LINE_UNIT,
+        "lignePosteMontantUnitaireHT": amount_json(line.period_amount),
+        "lignePosteTauxTvaManuel": rate_json(line.vat_rate),
+    }
+    if line.reference:
+        entry["lignePosteReference"] = line.reference
+    return entry
+
+
+def _vat_payload(vat):
+    """One ligneTva entry."""
+    return {
+        "ligneTvaTauxManuel": rate_json(vat.rate),
+        "ligneTvaMontantBaseHtParTaux": amount_json(vat.base),
+        "ligneTvaMontantTvaParTaux": amount_json(vat.amount),
+    }
+
+
+def _without_empty(mapping):
+    """``mapping`` without its keys whose value is "" (optional codes left out rather than sent empty)."""
+    return {key: value for key, value in mapping.items() if value != ""}
+
+
+def _totals_payload(totals):
+    """The montantTotal block."""
+    return {
+        "montantHtTotal": amount_json(totals.untaxed),
+        "montantTVA": amount_json(totals.tax),
+        "montantTtcTotal": amount_json(totals.total),
+        "montantAPayer": amount_json(totals.due),
+    }
+
+
+def _retention_comment(situation, totals):
+    """A comment stating the retention, so the gap between total and amount to pay is explained."""
+    rate = money(situation.retention_rate)
+    return RETENTION_COMMENT.format(rate=rate, amount=totals.retention, currency=situation.currency)
+
+
+def build_works_payload(frame, situation, attachment_id=None):
+    """The facturesTravaux soumettre body of ``situation`` deposited as ``frame`` (same shape for all frames).
+
+    Empty optional codes (service codes, commitment number) are left out. pieceJointePrincipale names the
+    document; its pieceJointePrincipaleId is set only when ``attachment_id`` is given.
+    """
+    frame = Frame(frame)
+    contract = situation.contract
+    totals = situation.totals
+    attachment = {"pieceJointePrincipaleDesignation": situation.document.name}
+    if attachment_id is not None:
+        attachment["pieceJointePrincipaleId"] = attachment_id
+    payload = {
+        "modeDepot": DEPOSIT_MODE_PDF,
+        "pieceJointePrincipale": [attachment],
+        "numeroFactureSaisi": piece_number(situation.piece_number, frame),
+        "dateFacture": situation.date.isoformat(),
+        "destinataire": _without_empty({"codeDestinataire": contract.owner.siret,
+                                        "codeServiceExecutant": contract.owner.service_code}),
+        "fournisseur": {"idFournisseur": situation.contractor.id_structure},
+        "cadreDeFacturation": _without_empty({"codeCadreFacturation": frame.value,
+                                              "codeStructureValideur": contract.manager.siret,
+                                              "codeServiceValideur": contract.manager.service_code}),
+        "references": _without_empty({"deviseFacture": situation.currency, "typeFacture": INVOICE_TYPE,
+                                      "typeTva": situation.vat_type, "numeroMarche": contract.number,
+                                      "numeroBonCommande": contract.commitment_number,
+                                      "modePaiement": PAYMENT_MODE}),
+        "lignePoste": [_line_payload(index, line) for index, line in enumerate(situation.lines, start=1)],
+        "ligneTva": [_vat_payload(vat) for vat in totals.vat_lines],
+        "montantTotal": _totals_payload(totals),
+    }
+    if totals.retention:
+        payload["commentaire"] = _retention_comment(situation, totals)
+    return payload
+
+
+def with_attachment(payload, attachment_id, designation=None):
+    """A copy of ``payload`` whose main attachment is ``attachment_id`` (designation kept unless given)."""
+    current = (payload.get("pieceJointePrincipale") or [{}])[0]
+    attachment = {"pieceJointePrincipaleDesignation": designation or current.get("pieceJointePrincipaleDesignation"),
+                  "pieceJointePrincipaleId": attachment_id}
+    return {**payload, "pieceJointePrincipale": [attachment]}

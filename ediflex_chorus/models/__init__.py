@@ -1,0 +1,10 @@
+from . import (
+    ediflex_chorus_connector,
+    ediflex_chorus_deposit,
+    ediflex_chorus_service,
+    ediflex_situation,
+    ediflex_situation_line,
+    res_company,
+    res_config_settings,
+    res_partner,
+)

@@ -1,0 +1,183 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+SITUATION_STATES = [
+    ("draft", "Draft"),
+    ("presented", "Presented"),
+    ("accepted", "Accepted"),
+    ("refused", "Refused"),
+    ("cancelled", "Cancelled"),
+]
+
+
+class EdiflexSituation(models.Model):
+    _name = "ediflex.situation"
+    _description = "Works Situation"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", tracking=True)
+    state = fields.Selection(SITUATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    kind = fields.Selection(
+        [("monthly", "Monthly"), ("final", "Final")], default="monthly", required=True, tracking=True
+    )
+    contract_number = fields.Char(required=True, tracking=True, help="Number of the public works contract (marché).")
+    commitment_number = fields.Char(
+        string="Commitment Number", tracking=True, help="Legal commitment number (engagement juridique)."
+    )
+    owner_id = fields.Many2one(
+        "res.partner", string="Project Owner", required=True, tracking=True, check_company=True,
+        help="Maître d'ouvrage: the public body that pays.",
+    )
+    owner_service_id = fields.Many2one(
+        "ediflex.chorus.service", string="Executing Service", domain="[('partner_id', '=', owner_id)]"
+    )
+    manager_id = fields.Many2one(
+        "res.partner", string="Project Manager", required=True, tracking=True, check_company=True,
+        help="Maître d'oeuvre: checks the situation before the project owner validates it.",
+    )
+    manager_service_id = fields.Many2one(
+        "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]"
+    )
+    number = fields.Integer(string="Situation Number", required=True, default=1, tracking=True)
+    date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    period_start = fields.Date(required=True)
+    period_end = fields.Date(required=True)
+    previous_situation_id = fields.Many2one(
+        "ediflex.situation", compute="_compute_previous_situation_id", store=True,
+        help="The situation of the same contract with the number just below, whose cumulative amounts are the "
+        "previous cumulative amounts of this one.",
+    )
+    line_ids = fields.One2many("ediflex.situation.line", "situation_id", string="Lines", copy=True)
+    retention_rate = fields.Float(
+        string="Retention Rate (%)", default=5.0, digits=(5, 2),
+        help="Retenue de garantie, at most 5% of the amount of the period including taxes.",
+    )
+    amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Untaxed Amount")
+    amount_tax = fields.Monetary(compute="_compute_amounts", store=True, string="Taxes")
+    amount_total = fields.Monetary(compute="_compute_amounts", store=True, string="Total")
+    amount_retention = fields.Monetary(compute="_compute_amounts", store=True, string="Retention")
+    amount_due = fields.Monetary(compute="_compute_amounts", store=True, string="Amount Due")
+    deposit_ids = fields.One2many("ediflex.chorus.deposit", "situation_id", string="Chorus Pro Deposits")
+    deposit_count = fields.Integer(compute="_compute_deposit_count")
+    chorus_status = fields.Char(
+        string="Chorus Pro Status", compute="_compute_chorus_status", store=True,
+        help="Status of the last deposit of this situation as Chorus Pro reports it.",
+    )
+
+    _sql_constraints = [
+        ("name_company_uniq", "unique(name, company_id)", "The reference of a situation is unique per company."),
+    ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("ediflex.situation")
+        return super().create(vals_list)
+
+    @api.depends("contract_number", "number", "company_id", "state")
+    def _compute_previous_situation_id(self):
+        for situation in self:
+            situation.previous_situation_id = self.search(
+                [
+                    ("company_id", "=", situation.company_id.id),
+                    ("contract_number", "=", situation.contract_number),
+                    ("number", "<", situation.number),
+                    ("state", "!=", "cancelled"),
+                    ("id", "!=", situation._origin.id or 0),
+                ],
+                order="number desc, id desc",
+                limit=1,
+            )
+
+    @api.depends("line_ids.period_amount", "line_ids.vat_rate", "retention_rate")
+    def _compute_amounts(self):
+        connector = self.env["ediflex.chorus.connector"]
+        for situation in self:
+            totals = connector._situation_totals(situation)
+            situation.amount_untaxed = totals.untaxed
+            situation.amount_tax = totals.tax
+            situation.amount_total = totals.total
+            situation.amount_retention = totals.retention
+            situation.amount_due = totals.due
+
+    @api.depends("deposit_ids")
+    def _compute_deposit_count(self):
+        for situation in self:
+            situation.deposit_count = len(situation.deposit_ids)
+
+    @api.depends("deposit_ids.chorus_status", "deposit_ids.state")
+    def _compute_chorus_status(self):
+        for situation in self:
+            last = situation.deposit_ids.sorted("id")[-1:]
+            situation.chorus_status = last.chorus_status or (last and last._state_label()) or False
+
+    def action_present(self):
+        """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
+        self._check_state({"draft", "refused"}, _("Only a draft or refused situation can be presented."))
+        self._transition("presented", "present")
+        return True
+
+    def action_accept(self):
+        """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
+        if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
+            raise UserError(_("Only a project owner approver can accept a situation."))
+        self._check_state({"presented"}, _("Only a presented situation can be accepted."))
+        self._transition("accepted", "accept")
+        return True
+
+    def action_refuse(self):
+        """Refuse a presented situation; the contractor corrects it and presents it again."""
+        if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
+            raise UserError(_("Only a project owner approver can refuse a situation."))
+        self._check_state({"presented"}, _("Only a presented situation can be refused."))
+        self.write({"state": "refused"})
+        return True
+
+    def action_reset_to_draft(self):
+        """Put a refused or cancelled situation back to draft so that it can be corrected."""
+        self._check_state({"refused", "cancelled"}, _("Only a refused or cancelled situation can go back to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_cancel(self):
+        """Cancel a situation that has not been accepted."""
+        self._check_state(
+            {"draft", "presented", "refused"}, _("An accepted situation cannot be cancelled.")
+        )
+        self.write({"state": "cancelled"})
+        return True
+
+    def action_view_deposits(self):
+        """Open the Chorus Pro deposits of this situation."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("ediflex_chorus.action_ediflex_chorus_deposit")
+        action["domain"] = [("situation_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_refresh_chorus_status(self):
+        """Ask Chorus Pro for the status of the deposits of these situations."""
+        self.env["ediflex.chorus.connector"]._fetch_statuses(self.deposit_ids.filtered(lambda d: d.chorus_invoice_id))
+        return True
+
+    def _check_state(self, allowed, message):
+        if any(situation.state not in allowed for situation in self):
+            raise UserError(message)
+
+    def _transition(self, new_state, step):
+        # The state is written first so that the deposited PDF shows it; a refused check raises and the
+        # whole transaction, state included, is rolled back.
+        self.write({"state": new_state})
+        self.env["ediflex.chorus.connector"]._record_deposits(self, step)
+
+    def unlink(self):
+        if any(situation.state not in ("draft", "cancelled") for situation in self):
+            raise UserError(_("Only draft or cancelled situations can be deleted."))
+        return super().unlink()

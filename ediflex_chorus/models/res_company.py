@@ -1,0 +1,66 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+from ..chorus.checks import siret_problem
+
+CHORUS_ENVIRONMENTS = [("qualification", "Qualification (sandbox)"), ("production", "Production")]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    chorus_enabled = fields.Boolean(
+        string="Enabled",
+        help="Deposit presented and accepted works situations on Chorus Pro.",
+    )
+    chorus_siret = fields.Char(
+        string="Structure Code",
+        size=14,
+        help="SIRET of the company, its identifier on Chorus Pro.",
+    )
+    chorus_environment = fields.Selection(
+        CHORUS_ENVIRONMENTS,
+        string="Chorus Pro Environment",
+        default="qualification",
+        required=True,
+    )
+    chorus_login = fields.Char(string="Technical Login", groups="base.group_system", copy=False, exportable=False)
+    chorus_password = fields.Char(string="Technical Password", groups="base.group_system", copy=False, exportable=False)
+    chorus_client_id = fields.Char(string="PISTE Client ID", groups="base.group_system", copy=False, exportable=False)
+    chorus_client_secret = fields.Char(
+        string="PISTE Client Secret", groups="base.group_system", copy=False, exportable=False
+    )
+    chorus_api_url = fields.Char(
+        string="API Base URL",
+        groups="base.group_system",
+        help="Leave empty to use the PISTE gateway of the environment. Set it to reach an emulator or another gateway.",
+    )
+    chorus_token_url = fields.Char(
+        string="Token URL",
+        groups="base.group_system",
+        help="Leave empty to use the PISTE OAuth server of the environment.",
+    )
+    chorus_structure_id = fields.Integer(
+        string="Chorus Pro Structure ID",
+        copy=False,
+        help="Technical identifier (idStructureCPP) of the company on Chorus Pro, found from its SIRET.",
+    )
+
+    def chorus_siret_problem(self):
+        """Return what is wrong with the company's SIRET for its environment, or None."""
+        self.ensure_one()
+        return siret_problem(self.chorus_siret or "", self.chorus_environment == "production")
+
+    def action_chorus_find_structure(self):
+        """Look the company's SIRET up on Chorus Pro and store its structure id."""
+        for company in self:
+            problem = company.chorus_siret_problem()
+            if problem:
+                raise UserError(_("Structure Code: %(problem)s", problem=problem))
+            structure_id = self.env["ediflex.chorus.connector"]._find_structure_id(company, company.chorus_siret)
+            if not structure_id:
+                raise UserError(
+                    _("Chorus Pro knows no structure with the SIRET %(siret)s.", siret=company.chorus_siret)
+                )
+            company.chorus_structure_id = structure_id
+        return True

@@ -1,0 +1,31 @@
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    chorus_siret = fields.Char(
+        string="Chorus Pro SIRET",
+        size=14,
+        help="SIRET of the public body or project manager on Chorus Pro (codeDestinataire).",
+    )
+    chorus_structure_id = fields.Integer(string="Chorus Pro Structure ID", copy=False)
+    chorus_service_ids = fields.One2many("ediflex.chorus.service", "partner_id", string="Chorus Pro Services")
+    chorus_service_code_required = fields.Boolean(
+        string="Service Code Required",
+        help="Chorus Pro refuses pieces sent to this structure without an executing service code.",
+    )
+    chorus_commitment_required = fields.Boolean(
+        string="Commitment Number Required",
+        help="Chorus Pro refuses pieces sent to this structure without a legal commitment number.",
+    )
+    chorus_synced_date = fields.Datetime(string="Last Chorus Pro Synchronisation", readonly=True, copy=False)
+
+    def action_chorus_sync(self):
+        """Read structure id, rules and services of these partners from Chorus Pro."""
+        for partner in self:
+            if not partner.chorus_siret:
+                raise UserError(_("Set the Chorus Pro SIRET of %(partner)s first.", partner=partner.display_name))
+            self.env["ediflex.chorus.connector"]._sync_partner(partner)
+        return True

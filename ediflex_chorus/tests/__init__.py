@@ -1,0 +1,1 @@
+from . import test_configuration, test_resilience, test_security, test_situation_flow

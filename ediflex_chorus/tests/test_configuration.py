@@ -1,0 +1,41 @@
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import ChorusCase
+
+
+@tagged("post_install", "-at_install")
+class TestConfiguration(ChorusCase):
+    def test_find_structure_from_siret(self):
+        self.company.chorus_structure_id = 0
+        self.company.action_chorus_find_structure()
+        self.assertEqual(self.company.chorus_structure_id, self.seed.contractor.id)
+
+    def test_find_structure_unknown_siret(self):
+        self.company.chorus_siret = "00000000099999"
+        with self.assertRaises(UserError):
+            self.company.action_chorus_find_structure()
+
+    def test_find_structure_refuses_a_bad_siret_in_production(self):
+        self.company.write({"chorus_environment": "production", "chorus_siret": "12345678901234"})
+        with self.assertRaises(UserError) as caught:
+            self.company.action_chorus_find_structure()
+        self.assertIn("SIRET", str(caught.exception))
+
+    def test_partner_sync_reads_rules_and_every_page_of_services(self):
+        structure = self.seed.service_required
+        partner = self._public_body(structure, chorus_structure_id=0)
+        partner.action_chorus_sync()
+        self.assertEqual(partner.chorus_structure_id, structure.id)
+        self.assertTrue(partner.chorus_service_code_required)
+        services = partner.with_context(active_test=False).chorus_service_ids
+        self.assertEqual(len(services), len(structure.services))
+        self.assertEqual(len(services.filtered("active")), len([s for s in structure.services if s.active]))
+        partner.action_chorus_sync()
+        self.assertEqual(len(partner.with_context(active_test=False).chorus_service_ids), len(structure.services))
+
+    def test_settings_write_through_to_the_company(self):
+        settings = self.env["res.config.settings"].create({"chorus_siret": "00000000012887",
+                                                           "chorus_environment": "qualification"})
+        settings.execute()
+        self.assertEqual(self.company.chorus_siret, "00000000012887")

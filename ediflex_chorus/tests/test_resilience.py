@@ -1,0 +1,109 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..chorus import works
+from ..chorus.emulator import Emulator
+from .common import ChorusCase
+
+
+@tagged("post_install", "-at_install")
+class TestResilience(ChorusCase):
+    def _presented(self, **values):
+        situation = self._situation(**values)
+        situation.action_present()
+        return self._deposits(situation)
+
+    def _make_due(self, deposit):
+        deposit.next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
+
+    def test_chorus_down_then_up_deposit_goes_out_later_once(self):
+        emulator = Emulator()
+        port = int(emulator.start(port=0).rsplit(":", 1)[1])
+        self.addCleanup(emulator.stop)
+        self._configure_company(self.company, emulator)
+        emulator.stop()
+
+        deposit = self._presented()
+        self.assertEqual(deposit.situation_id.state, "presented", "validation succeeds while Chorus Pro is down")
+        self._send()
+        self.assertEqual((deposit.state, deposit.retryable, deposit.attempts), ("error", True, 1))
+        self.assertTrue(deposit.next_attempt_date)
+        self._send()
+        self.assertEqual(deposit.attempts, 1, "not retried before its backoff")
+
+        emulator.start(port=port)
+        self._make_due(deposit)
+        self._send()
+        self.assertEqual(deposit.state, "sent")
+        self._send()
+        pieces = [p for p in emulator.pieces if p.get("numeroFacture") == deposit.piece_number]
+        self.assertEqual(len(pieces), 1)
+
+    def test_server_errors_are_retried_with_backoff(self):
+        self.emulator.inject("*", "server_error", count=None)
+        deposit = self._presented()
+        self._send()
+        first_wait = deposit.next_attempt_date - fields.Datetime.now()
+        self._make_due(deposit)
+        self._send()
+        self.assertEqual((deposit.state, deposit.retryable, deposit.attempts), ("error", True, 2))
+        self.assertGreater(deposit.next_attempt_date - fields.Datetime.now(), first_wait, "the wait grows")
+        self.emulator.clear_faults()
+        self._make_due(deposit)
+        self._send()
+        self.assertEqual(deposit.state, "sent")
+        self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
+
+    def test_unknown_outcome_looks_the_piece_up_before_depositing_again(self):
+        deposit = self._presented()
+        # A previous attempt reached Chorus Pro but its answer was lost.
+        client = self.connector._client(self.company)
+        situation = deposit.situation_id
+        document = works.Document(name=deposit.attachment_id.name, content=deposit.attachment_id.raw)
+        core = self.connector._core_situation(situation, works.Frame.A4, document, deposit.piece_number)
+        answer = client.deposit_works(works.build_works_payload(works.Frame.A4, core), document)
+        deposit.write({"attempts": 1, "state": "error", "retryable": True})
+        self._make_due(deposit)
+        submissions = self._submissions()
+
+        self._send()
+        self.assertEqual(deposit.state, "sent")
+        self.assertEqual(deposit.chorus_invoice_id, answer["identifiantFactureCPP"])
+        self.assertEqual(self._submissions(), submissions, "the piece was found, not deposited again")
+        self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
+
+    def test_business_error_is_rejected_with_the_full_message_then_retried_by_a_human(self):
+        self.emulator.inject("/cpro/facturesTravaux/v1/soumettre", "business_error", code=20002,
+                             label="Le numero de marche est inconnu")
+        deposit = self._presented()
+        self._send()
+        self.assertEqual((deposit.state, deposit.retryable), ("rejected", False))
+        self.assertIn("20002", deposit.error_message)
+        self.assertIn("Le numero de marche est inconnu", deposit.error_message)
+        deposit.action_retry()
+        self._send()
+        self.assertEqual(deposit.state, "sent")
+
+    def test_a_deposit_is_never_sent_twice(self):
+        deposit = self._presented()
+        self._send()
+        self._send()
+        deposit.situation_id.action_refresh_chorus_status()
+        self._send()
+        self.assertEqual(self._submissions(), 1)
+
+    def test_after_the_last_automatic_attempt_a_human_decides(self):
+        self.emulator.inject("*", "server_error", count=None)
+        deposit = self._presented()
+        deposit.attempts = 7
+        self._make_due(deposit)
+        self._send()
+        self.assertEqual((deposit.state, deposit.retryable), ("error", False))
+        self.emulator.clear_faults()
+        self._send()
+        self.assertEqual(deposit.state, "error", "no automatic retry any more")
+        deposit.action_retry()
+        self._send()
+        self.assertEqual(deposit.state, "sent")

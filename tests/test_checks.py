@@ -1,0 +1,374 @@
+"""Checks: every rule with a failing and a passing example; all problems are returned at once."""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from chorus import checks
+from chorus.checks import Problem, StructureRules, check_document, check_situation
+from chorus.endpoints import MAX_FILE_BYTES
+from chorus.works import Contract, Document, Frame, Party, Situation, SituationLine
+
+D = Decimal
+PDF = b"%PDF-1.4\n% situation\n"
+VALID_SIRET = "73282932000074"  # Luhn-valid
+LA_POSTE_HEAD_OFFICE = "35600000000048"  # passes Luhn, digit sum 26
+LA_POSTE_BRANCH = "35600000049837"  # fails Luhn, digit sum 45
+
+
+def make_situation(**changes):
+    """A valid monthly situation (qualification SIRETs), with ``changes`` applied."""
+    owner = Party("00000000012887", "City of Testville", "SERV-EXEC", 101)
+    manager = Party("00000000012895", "Architects & Co", "SERV-MOE", 102)
+    situation = Situation(
+        piece_number="SIT-2026-0007",
+        date=datetime.date(2026, 3, 31),
+        period_start=datetime.date(2026, 3, 1),
+        period_end=datetime.date(2026, 3, 31),
+        final=False,
+        contractor=Party("00000000012879", "Builder SA", id_structure=25000001),
+        contract=Contract("MARCHE-2026-001", "EJ-0001234", owner, manager),
+        lines=(SituationLine("Structural work", D("10000.00"), D("40"), D("3000.00"), D("20")),
+               SituationLine("Painting", D("2000.00"), D("50"), D("0.00"), D("10"))),
+        retention_rate=D("5"),
+        document=Document("SIT-2026-0007.pdf", PDF),
+    )
+    return dataclasses.replace(situation, **changes)
+
+
+def with_contract(**changes):
+    """The valid situation with its contract changed."""
+    situation = make_situation()
+    return dataclasses.replace(situation, contract=dataclasses.replace(situation.contract, **changes))
+
+
+def with_line(index=0, **changes):
+    """The valid situation with one line changed."""
+    situation = make_situation()
+    lines = list(situation.lines)
+    lines[index] = dataclasses.replace(lines[index], **changes)
+    return dataclasses.replace(situation, lines=tuple(lines))
+
+
+def fields(problems):
+    """The fields of a list of problems."""
+    return [problem.field for problem in problems]
+
+
+def test_valid_situation_has_no_problem():
+    assert check_situation(make_situation(), Frame.A4, production=False) == []
+
+
+def test_valid_situation_in_production_with_real_sirets():
+    situation = make_situation(contractor=Party(VALID_SIRET, id_structure=1))
+    contract = dataclasses.replace(situation.contract, owner=Party(LA_POSTE_BRANCH, service_code="S"),
+                                   manager=Party(LA_POSTE_HEAD_OFFICE))
+    assert check_situation(dataclasses.replace(situation, contract=contract), Frame.A4, production=True) == []
+
+
+def test_sandbox_sirets_fail_in_production():
+    problems = check_situation(make_situation(), Frame.A4, production=True)
+    assert fields(problems) == ["contractor.siret", "contract.owner.siret", "contract.manager.siret"]
+    assert "checksum" in problems[0].message
+
+
+# --- SIRET -----------------------------------------------------------------------------------------------------
+
+def test_siret_length_message():
+    assert checks.siret_problem("1234567890123", True, "The contractor's SIRET") == (
+        "The contractor's SIRET must have 14 digits (got 13).")
+
+
+@pytest.mark.parametrize("value", ["", None, "7328293200007A", "732 829 320 00074", "７３２８２９３２０００７４",
+                                   73282932000074])
+def test_siret_not_digits_fails_in_both_modes(value):
+    assert checks.siret_problem(value, production=False)
+    assert checks.siret_problem(value, production=True)
+
+
+def test_siret_luhn():
+    assert checks.luhn_valid(VALID_SIRET)
+    assert checks.siret_problem(VALID_SIRET, production=True) is None
+    assert "checksum" in checks.siret_problem("73282932000075", production=True)
+    assert checks.siret_problem("73282932000075", production=False) is None
+
+
+def test_siret_la_poste():
+    assert checks.siret_problem(LA_POSTE_BRANCH, production=True) is None
+    assert checks.siret_problem(LA_POSTE_HEAD_OFFICE, production=True) is None
+    assert checks.siret_problem("35600000049838", production=True)  # digit sum 46, not Luhn
+    assert checks.siret_problem("35600100049836", production=True)  # digit sum 45 but outside La Poste's SIREN
+
+
+# --- parties and contract --------------------------------------------------------------------------------------
+
+def test_contractor_structure_id_required():
+    situation = make_situation(contractor=Party("00000000012879"))
+    problems = check_situation(situation, Frame.A4, production=False)
+    assert fields(problems) == ["contractor.id_structure"]
+    assert "structure id" in problems[0].message
+
+
+def test_owner_service_code_when_required():
+    rules = StructureRules(service_code_required=True)
+    assert check_situation(make_situation(), Frame.A4, False, rules) == []
+    situation = with_contract(owner=Party("00000000012887", service_code=""))
+    assert fields(check_situation(situation, Frame.A4, False, rules)) == ["contract.owner.service_code"]
+    assert check_situation(situation, Frame.A4, False) == []
+
+
+def test_commitment_when_required():
+    rules = StructureRules(commitment_required=True)
+    assert check_situation(make_situation(), Frame.A4, False, rules) == []
+    situation = with_contract(commitment_number="")
+    assert fields(check_situation(situation, Frame.A4, False, rules)) == ["contract.commitment_number"]
+    assert check_situation(situation, Frame.A4, False) == []
+
+
+def test_commitment_or_service_code_when_required():
+    rules = StructureRules(commitment_or_service_code_required=True)
+    situation = with_contract(commitment_number="", owner=Party("00000000012887"))
+    assert fields(check_situation(situation, Frame.A4, False, rules)) == ["contract.commitment_number"]
+    assert check_situation(with_contract(commitment_number=""), Frame.A4, False, rules) == []
+
+
+def test_structure_rules_from_chorus():
+    answer = {"codeRetour": 0, "parametres": {"codeServiceDoitEtreRenseigne": True,
+                                              "numeroEJDoitEtreRenseigne": False,
+                                              "gestionNumeroEJOuCodeService": True}}
+    assert StructureRules.from_chorus(answer) == StructureRules(True, False, True)
+    assert StructureRules.from_chorus(answer["parametres"]) == StructureRules(True, False, True)
+    assert StructureRules.from_chorus({}) == StructureRules()
+
+
+def test_contract_number_required_and_at_most_50_characters():
+    assert fields(check_situation(with_contract(number=""), Frame.A4, False)) == ["contract.number"]
+    problems = check_situation(with_contract(number="M" * 51), Frame.A4, False)
+    assert problems == [Problem("contract.number", "The contract number must have at most 50 characters (got 51): "
+                                                   "shorten it.")]
+    assert check_situation(with_contract(number="M" * 50), Frame.A4, False) == []
+
+
+def test_commitment_at_most_50_characters():
+    assert fields(check_situation(with_contract(commitment_number="E" * 51), Frame.A4, False)) == [
+        "contract.commitment_number"]
+    assert check_situation(with_contract(commitment_number="E" * 50), Frame.A4, False) == []
+
+
+# --- document --------------------------------------------------------------------------------------------------
+
+def test_document_valid():
+    assert check_document(Document("situation.pdf", PDF)) == []
+    assert check_document(Document("S" * 46 + ".PDF", PDF)) == []
+
+
+@pytest.mark.parametrize(("name", "fragment"), [
+    ("", "no file name"), ("S" * 47 + ".pdf", "at most 50 characters (got 51)"), ("situation", "needs an extension"),
+    ("situation.", "needs an extension"), (".pdf", "needs an extension"), ("situation.txt", "must end with '.pdf'"),
+    ("dir/situation.pdf", "must not contain"),
+])
+def test_document_name(name, fragment):
+    problems = check_document(Document(name, PDF))
+    assert fields(problems) == ["document.name"]
+    assert fragment in problems[0].message
+
+
+def test_document_mime_type():
+    assert fields(check_document(Document("situation.pdf", PDF, "image/png"))) == ["document.mime_type"]
+
+
+@pytest.mark.parametrize("content", [b"", None])
+def test_document_empty(content):
+    problems = check_document(Document("situation.pdf", content))
+    assert fields(problems) == ["document.content"]
+    assert "empty" in problems[0].message
+
+
+def test_document_not_a_pdf():
+    problems = check_document(Document("situation.pdf", b"PK\x03\x04 zip"))
+    assert fields(problems) == ["document.content"]
+    assert "%PDF" in problems[0].message
+
+
+def test_document_size_limit():
+    assert check_document(Document("situation.pdf", PDF.ljust(MAX_FILE_BYTES - 1, b"0"))) == []
+    problems = check_document(Document("situation.pdf", PDF.ljust(MAX_FILE_BYTES, b"0")))
+    assert fields(problems) == ["document.content"]
+    assert "smaller than 10 MB" in problems[0].message
+
+
+def test_situation_document_problems_use_document_paths():
+    situation = make_situation(document=Document("situation", b""))
+    assert fields(check_situation(situation, Frame.A4, False)) == ["document.name", "document.content"]
+
+
+# --- lines and amounts -----------------------------------------------------------------------------------------
+
+def test_at_least_one_line():
+    problems = check_situation(make_situation(lines=()), Frame.A4, False)
+    assert problems == [Problem("lines", "The situation has no line: add at least one line.")]
+
+
+def test_line_description():
+    problems = check_situation(with_line(1, description="  "), Frame.A4, False)
+    assert problems == [Problem("lines[1].description", "Line 2 has no description: describe the work.")]
+
+
+@pytest.mark.parametrize(("progress", "ok"), [("0", True), ("100", True), ("33.333", True), ("100.01", False),
+                                              ("-1", False)])
+def test_line_progress(progress, ok):
+    situation = with_line(0, progress_percent=D(progress), previous_cumulative_amount=D("0"))
+    problems = check_situation(situation, Frame.A4, False)
+    assert fields(problems) == ([] if ok else ["lines[0].progress_percent"])
+
+
+def test_line_previous_cumulative_may_exceed_cumulative():
+    # Progress revised down from 40 % to 30 % on line 1: its period is negative, the situation's total is not.
+    situation = with_line(0, progress_percent=D("30"), previous_cumulative_amount=D("4000.00"))
+    assert situation.lines[0].period_amount == D("-1000.00")
+    assert check_situation(situation, Frame.A4, False) == []
+
+
+def test_negative_situation_total():
+    situation = with_line(0, progress_percent=D("0"), previous_cumulative_amount=D("3000.00"))
+    problems = check_situation(situation, Frame.A4, False)
+    assert fields(problems) == ["totals.untaxed"]
+    assert "credit note" in problems[0].message
+
+
+def test_line_previous_cumulative_above_contract_amount():
+    problems = check_situation(with_line(0, previous_cumulative_amount=D("10000.01")), Frame.A4, False)
+    assert "lines[0].previous_cumulative_amount" in fields(problems)
+
+
+@pytest.mark.parametrize(("attribute", "value", "fragment"), [
+    ("contract_amount", D("100.001"), "at most 2 decimals"),
+    ("contract_amount", D("-1"), "must not be negative"),
+    ("contract_amount", D("NaN"), "must be a number"),
+    ("contract_amount", D("Infinity"), "must be a number"),
+    ("contract_amount", D("1E+20"), "too large"),
+    ("previous_cumulative_amount", D("0.001"), "at most 2 decimals"),
+    ("previous_cumulative_amount", D("sNaN"), "must be a number"),
+    ("vat_rate", D("-5.5"), "must not be negative"),
+    ("progress_percent", D("NaN"), "must be a number"),
+])
+def test_line_numbers(attribute, value, fragment):
+    problems = check_situation(with_line(0, **{attribute: value}), Frame.A4, False)
+    assert fields(problems) == [f"lines[0].{attribute}"]
+    assert fragment in problems[0].message
+    assert problems[0].message.startswith("Line 1's ")
+
+
+def test_line_amount_with_trailing_zeros_is_in_cents():
+    assert check_situation(with_line(0, contract_amount=D("10000.000")), Frame.A4, False) == []
+
+
+def test_line_vat_rate():
+    assert fields(check_situation(with_line(0, vat_rate=D("100")), Frame.A4, False)) == ["lines[0].vat_rate"]
+    assert check_situation(with_line(0, vat_rate=D("0")), Frame.A4, False) == []
+    assert check_situation(with_line(0, vat_rate=D("5.5")), Frame.A4, False) == []
+
+
+def test_line_stated_amounts():
+    line = make_situation().lines[0]  # 10000.00 x 40 % = 4000.00, previous 3000.00 -> 1000.00
+    assert check_situation(with_line(0, stated_cumulative_amount=D("4000.00"), stated_period_amount=D("1000")),
+                           Frame.A4, False) == []
+    problems = check_situation(with_line(0, stated_cumulative_amount=D("4000.01"), stated_period_amount=D("999.99")),
+                               Frame.A4, False)
+    assert fields(problems) == ["lines[0].cumulative_amount", "lines[0].period_amount"]
+    assert str(line.period_amount) in problems[1].message
+
+
+def test_stated_totals():
+    situation = make_situation()
+    assert check_situation(dataclasses.replace(situation, stated_totals=situation.totals), Frame.A4, False) == []
+    wrong = dataclasses.replace(situation.totals, tax=situation.totals.tax + D("0.01"),
+                                due=situation.totals.due - D("0.01"))
+    problems = check_situation(dataclasses.replace(situation, stated_totals=wrong), Frame.A4, False)
+    assert fields(problems) == ["totals.tax", "totals.due"]
+
+
+@pytest.mark.parametrize(("rate", "fragment"), [
+    ("5.01", "caps it at 5 %"), ("7", "caps it at 5 %"), ("-1", "must not be negative"), ("NaN", "must be a number"),
+])
+def test_retention_rate_problems(rate, fragment):
+    problems = check_situation(make_situation(retention_rate=D(rate)), Frame.A4, False)
+    assert fields(problems) == ["retention_rate"]
+    assert fragment in problems[0].message
+
+
+@pytest.mark.parametrize("rate", ["0", "2.5", "5"])
+def test_retention_rate_ok(rate):
+    assert check_situation(make_situation(retention_rate=D(rate)), Frame.A4, False) == []
+
+
+# --- header: dates, frame, currency ----------------------------------------------------------------------------
+
+def test_period_end_before_start():
+    situation = make_situation(period_start=datetime.date(2026, 4, 1), date=datetime.date(2026, 4, 2))
+    problems = check_situation(situation, Frame.A4, False)
+    assert fields(problems) == ["period_end"]
+    assert "2026-03-31" in problems[0].message
+    assert check_situation(make_situation(period_start=datetime.date(2026, 3, 31)), Frame.A4, False) == []
+
+
+def test_statement_dated_before_its_period():
+    problems = check_situation(make_situation(date=datetime.date(2026, 2, 28)), Frame.A4, False)
+    assert fields(problems) == ["date"]
+    assert check_situation(make_situation(date=datetime.date(2026, 4, 15)), Frame.A4, False) == []
+
+
+def test_missing_dates():
+    problems = check_situation(make_situation(date=None, period_end="2026-03-31"), Frame.A4, False)
+    assert fields(problems) == ["date", "period_end"]
+
+
+@pytest.mark.parametrize(("frame", "final"), [(Frame.A7, True), (Frame.A8, True), (Frame.A4, False),
+                                              (Frame.A5, False), (Frame.A6, False), (Frame.A10, False),
+                                              (Frame.A13, False)])
+def test_frame_matches_final(frame, final):
+    assert check_situation(make_situation(final=final), frame, False) == []
+    problems = check_situation(make_situation(final=not final), frame, False)
+    assert fields(problems) == ["final"]
+    assert frame.short in problems[0].message
+
+
+def test_unknown_frame():
+    assert fields(check_situation(make_situation(), "A99", False)) == ["frame"]
+    assert check_situation(make_situation(), Frame.A4.value, False) == []
+
+
+def test_missing_reference():
+    assert fields(check_situation(make_situation(piece_number=""), Frame.A4, False)) == ["piece_number"]
+
+
+@pytest.mark.parametrize(("changes", "field"), [({"currency": "euro"}, "currency"),
+                                                ({"vat_type": "TVA"}, "vat_type")])
+def test_currency_and_vat_type(changes, field):
+    assert fields(check_situation(make_situation(**changes), Frame.A4, False)) == [field]
+
+
+# --- all at once -----------------------------------------------------------------------------------------------
+
+def test_every_problem_at_once():
+    situation = make_situation(
+        piece_number="",
+        contractor=Party("123"),
+        period_start=datetime.date(2026, 4, 1),
+        retention_rate=D("10"),
+        document=Document("x" * 60, b""),
+        lines=(SituationLine("", D("100.001"), D("120"), D("0")), SituationLine("ok", D("100"), D("101"), D("0"))),
+    )
+    contract = dataclasses.replace(situation.contract, number="N" * 51, commitment_number="",
+                                   owner=Party("1234567890123X"), manager=Party(""))
+    situation = dataclasses.replace(situation, contract=contract)
+    problems = check_situation(situation, Frame.A7, True, StructureRules(True, True))
+    assert fields(problems) == [
+        "final", "contractor.siret", "contract.owner.siret", "contract.manager.siret", "contractor.id_structure",
+        "contract.number", "contract.commitment_number", "contract.owner.service_code", "piece_number",
+        "period_end", "date", "document.name", "document.name", "document.content", "lines[0].description",
+        "lines[0].contract_amount", "lines[1].progress_percent", "retention_rate",
+    ]
+    assert all(isinstance(problem, Problem) and problem.message.endswith(".") for problem in problems)

@@ -1,0 +1,52 @@
+# Run by `make run` inside `odoo-bin shell` (env is given): wires the demo company to the local emulator.
+import json
+import os
+import urllib.request
+
+emulator = os.environ["EMULATOR_URL"]
+with urllib.request.urlopen(emulator + "/_emulator/state") as answer:
+    state = json.load(answer)
+seed = state["seed"]
+credentials = seed["credentials"]
+company = env.company  # noqa: F821 (given by odoo-bin shell)
+company.write({
+    "chorus_enabled": True,
+    "chorus_environment": "qualification",
+    "chorus_siret": seed["contractor"]["siret"],
+    "chorus_login": credentials["login"],
+    "chorus_password": credentials["password"],
+    "chorus_client_id": credentials["client_id"],
+    "chorus_client_secret": credentials["client_secret"],
+    "chorus_api_url": emulator,
+    "chorus_token_url": emulator + "/api/oauth/token",
+})
+company.action_chorus_find_structure()
+admin = env.ref("base.user_admin")  # noqa: F821
+admin.write({"lang": "fr_FR", "groups_id": [(4, env.ref("ediflex_chorus.group_chorus_admin").id)]})  # noqa: F821
+Partner = env["res.partner"]  # noqa: F821
+partners = {}
+for key in ("no_rules", "moe"):
+    body = seed[key]
+    partner = Partner.search([("chorus_siret", "=", body["siret"])], limit=1) or Partner.create(
+        {"name": body["name"], "is_company": True, "chorus_siret": body["siret"]}
+    )
+    partner.action_chorus_sync()
+    partners[key] = partner
+Situation = env["ediflex.situation"]  # noqa: F821
+if not Situation.search_count([]):
+    Situation.create({
+        "contract_number": "MARCHE-2026-001",
+        "commitment_number": "EJ-0001",
+        "owner_id": partners["no_rules"].id,
+        "owner_service_id": partners["no_rules"].chorus_service_ids[:1].id,
+        "manager_id": partners["moe"].id,
+        "number": 1,
+        "period_start": "2026-10-01",
+        "period_end": "2026-10-31",
+        "line_ids": [
+            (0, 0, {"code": "1.1", "name": "Terrassements", "contract_amount": 10000, "progress_percent": 40}),
+            (0, 0, {"code": "1.2", "name": "Fondations", "contract_amount": 25000, "progress_percent": 10}),
+        ],
+    })
+env.cr.commit()  # noqa: F821
+print("demo company configured against", emulator)

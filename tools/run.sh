@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# `make run`: a local Chorus Pro emulator, then Odoo 18 with ediflex_chorus on the database ediflex_demo,
+# configured against that emulator in qualification, with French loaded: click through the whole flow offline.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
+EMULATOR_PORT=${EMULATOR_PORT:-8070}
+HTTP_PORT=${HTTP_PORT:-8069}
+DB=${DB:-ediflex_demo}
+source "$here/tools/lib.sh"
+
+find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)." >&2; exit 1; }
+ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
+mkdir -p "$here/var"
+
+PYTHONPATH="$here/ediflex_chorus" "$odoo_python" -m chorus.emulator --port "$EMULATOR_PORT" \
+    --auto-advance-seconds 60 >"$here/var/emulator.log" 2>&1 &
+emulator_pid=$!
+trap 'kill $emulator_pid 2>/dev/null' EXIT
+for _ in $(seq 50); do
+    curl -fs "http://127.0.0.1:$EMULATOR_PORT/_emulator/state" >/dev/null 2>&1 && break
+    sleep 0.2
+done
+
+odoo=(--addons-path="$ODOO_PATH/odoo/addons,$here" -d "$DB" --db-filter="^$DB\$" --data-dir="$here/var/filestore")
+if ! psql -lqt | cut -d '|' -f 1 | grep -qw "$DB"; then
+    echo "creating the database $DB with ediflex_chorus and French"
+    (cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus --load-language=fr_FR \
+        --without-demo=all --stop-after-init --log-level=warn)
+fi
+echo "configuring the company against the emulator on port $EMULATOR_PORT"
+(cd "$ODOO_PATH" && EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT" "$odoo_python" odoo-bin shell "${odoo[@]}" \
+    --no-http --log-level=warn <"$here/tools/demo_setup.py")
+echo "Odoo: http://127.0.0.1:$HTTP_PORT (login admin, password admin). Emulator: http://127.0.0.1:$EMULATOR_PORT"
+cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" --http-port="$HTTP_PORT" --http-interface=127.0.0.1

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the plain core tests, then the addon's Odoo tests in a real Odoo 18.
+# Used by `make test` and by CI. Odoo is not on the package registries: it is found, never installed, via
+#   ODOO_PATH   folder holding odoo-bin and odoo/ (default: /opt/odoo18)
+#   ODOO_PYTHON Python that has Odoo's requirements (default: $ODOO_PATH/venv/bin/python, then python3)
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv=${VENV:-$here/.venv}
+ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
+log_dir=${TEST_LOG_DIR:-$here/var}
+mkdir -p "$log_dir"
+
+source "$here/tools/lib.sh"
+
+banner() { printf '\n==== %s ====\n' "$*"; }
+
+plain_tests() {
+    banner "plain tests (core, emulator)"
+    if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || return 1; fi
+    "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt" || return 1
+    "$venv/bin/python" -m pytest "$here/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
+    local rc=${PIPESTATUS[0]}
+    plain_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error).* =+$' "$log_dir/plain.log" | tail -1)
+    plain_passed=$(grep -oE '[0-9]+ passed' <<<"$plain_summary" | grep -oE '[0-9]+' || echo 0)
+    plain_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$plain_summary" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    return "$rc"
+}
+
+odoo_tests() {
+    banner "Odoo tests (real Odoo 18, --test-tags /ediflex_chorus)"
+    if ! find_odoo_python; then
+        odoo_status="SKIPPED: no Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)"
+        return 0
+    fi
+    if ! ensure_postgres; then
+        odoo_status="SKIPPED: PostgreSQL is not installed or does not start"
+        return 0
+    fi
+    local db="ediflex_test_$$"
+    "$here/tools/odoo-run-tests.sh" "$odoo_python" "$ODOO_PATH" "$db" "$log_dir/odoo.log"
+    local rc=$?
+    odoo_ran=$(grep -oE 'of [0-9]+ tests' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' || echo 0)
+    odoo_failed=$(grep -oE '[0-9]+ failed, [0-9]+ error' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
+    return "$rc"
+}
+
+plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
+plain_tests; plain_rc=$?
+odoo_tests; odoo_rc=$?
+
+banner "summary"
+echo "plain tests: ${plain_summary:-none}"
+echo "Odoo tests:  $odoo_status"
+if [[ $odoo_status == SKIPPED* ]]; then
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+    echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"
+    echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
+fi
+total_failed=$((plain_failed + odoo_failed))
+if [ "$plain_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
+if [ "$odoo_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
+echo "$((plain_passed + odoo_ran - odoo_failed)) passed, $total_failed failed"
+[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ]
