@@ -20,8 +20,13 @@ run -u ediflex_chorus --log-level=info >"$log.update" 2>&1
 update_rc=$?
 
 grep -E '(FAIL|ERROR):|odoo.tests.result|tests.stats|Traceback' "$log" | grep -v 'tests.stats: *$' | tail -40
-own_problems=$(cat "$log" "$log.update" | grep -E ' (WARNING|ERROR|CRITICAL) ' | grep -iE 'ediflex_chorus|ediflex' \
-    | grep -vE 'odoo.addons.ediflex_chorus.tests|emulator' || true)
+# The install (before the tests start) and the update must log no warning or error of the addon's own:
+# a line whose logger is the addon's, or whose message names the addon or one of its models.
+own_problems=$(sed '/Starting post tests/q' "$log" | cat - "$log.update" | awk '
+    $4 ~ /^(WARNING|ERROR|CRITICAL)$/ {
+        message = $0; sub(/^([^ ]+ ){6}/, "", message)
+        if ($6 ~ /^odoo\.addons\.ediflex_chorus/ || message ~ /ediflex_chorus|ediflex\.(situation|chorus)/) print
+    }')
 if [ -n "$own_problems" ]; then
     echo "the addon logged warnings or errors of its own:"
     echo "$own_problems" | head -20

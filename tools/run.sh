@@ -17,16 +17,25 @@ PYTHONPATH="$here/ediflex_chorus" "$odoo_python" -m chorus.emulator --port "$EMU
     --auto-advance-seconds 60 >"$here/var/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill $emulator_pid 2>/dev/null' EXIT
-for _ in $(seq 50); do
-    curl -fs "http://127.0.0.1:$EMULATOR_PORT/_emulator/state" >/dev/null 2>&1 && break
-    sleep 0.2
-done
+"$odoo_python" - "$EMULATOR_PORT" <<'PY' || { echo "the emulator did not start: see var/emulator.log" >&2; exit 1; }
+import sys, time, urllib.request
+for _ in range(50):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/_emulator/state", timeout=1)
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.2)
+sys.exit(1)
+PY
 
 odoo=(--addons-path="$ODOO_PATH/odoo/addons,$here" -d "$DB" --db-filter="^$DB\$" --data-dir="$here/var/filestore")
 if ! psql -lqt | cut -d '|' -f 1 | grep -qw "$DB"; then
     echo "creating the database $DB with ediflex_chorus and French"
     (cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus --load-language=fr_FR \
         --without-demo=all --stop-after-init --log-level=warn)
+else
+    echo "updating ediflex_chorus on $DB"
+    (cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" -u ediflex_chorus --stop-after-init --log-level=warn)
 fi
 echo "configuring the company against the emulator on port $EMULATOR_PORT"
 (cd "$ODOO_PATH" && EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT" "$odoo_python" odoo-bin shell "${odoo[@]}" \

@@ -1,5 +1,6 @@
 import logging
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import _, api, fields, models, modules, tools
@@ -13,6 +14,7 @@ _logger = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 50
 CLIENT_TIMEOUT_SECONDS = 30.0
+STATUS_DELAY_SECONDS = 30
 
 
 def _decimal(value):
@@ -208,6 +210,22 @@ class EdiflexChorusConnector(models.AbstractModel):
             if self._lock(deposit):
                 self._send_deposit(deposit)
                 self._commit()
+        if due:
+            # A first look at Chorus Pro's status soon after sending, then the hourly rhythm.
+            self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
+                fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
+            )
+        self._schedule_retry()
+
+    @api.model
+    def _schedule_retry(self):
+        # Wake the cron when the next transient failure is due, rather than at its next interval.
+        next_error = self.env["ediflex.chorus.deposit"].sudo().search(
+            [("state", "=", "error"), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
+            order="next_attempt_date", limit=1,
+        )
+        if next_error:
+            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
 
     @api.model
     def _lock(self, deposit):

@@ -65,8 +65,9 @@ class EdiflexSituation(models.Model):
     amount_due = fields.Monetary(compute="_compute_amounts", store=True, string="Amount Due")
     deposit_ids = fields.One2many("ediflex.chorus.deposit", "situation_id", string="Chorus Pro Deposits")
     deposit_count = fields.Integer(compute="_compute_deposit_count")
+    # Not stored: the sending cron must never write the situation row that a user may be editing.
     chorus_status = fields.Char(
-        string="Chorus Pro Status", compute="_compute_chorus_status", store=True,
+        string="Chorus Pro Status", compute="_compute_chorus_status",
         help="Status of the last deposit of this situation as Chorus Pro reports it.",
     )
 
