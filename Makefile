@@ -22,4 +22,5 @@ bench:  ## HTTP calls per deposit and deposits per second against the emulator
 lint:  ## ruff and pylint-odoo
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check ruff pylint-odoo
-	$(VENV)/bin/ruff check ediflex_chorus tests bench
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pylint --rcfile=.pylintrc ediflex_chorus

@@ -25,5 +25,4 @@
         "views/menus.xml",
     ],
     "application": True,
-    "installable": True,
 }

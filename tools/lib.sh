@@ -26,7 +26,10 @@ ensure_postgres() {
     for _ in $(seq 20); do pg_isready -q && break; sleep 0.5; done
     pg_isready -q || return 1
     if [ "$(id -u)" = 0 ]; then
-        su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$(id -un)'\"" | grep -q 1 \
-            || su postgres -c "createuser -s $(id -un)"
+        local me
+        me=$(id -un)
+        # From /, as the postgres user may not enter the current folder.
+        (cd / && su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"") | grep -q 1 \
+            || (cd / && su postgres -c "createuser -s $me")
     fi
 }

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 from decimal import Decimal
 
-from odoo import _, api, fields, models, modules, tools
+from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 
 from ..chorus import checks, works
@@ -132,15 +132,15 @@ class EdiflexChorusConnector(models.AbstractModel):
         sudo_company = company.sudo()
         missing = [
             label for label, value in (
-                (_("technical login"), sudo_company.chorus_login),
-                (_("technical password"), sudo_company.chorus_password),
-                (_("PISTE client ID"), sudo_company.chorus_client_id),
-                (_("PISTE client secret"), sudo_company.chorus_client_secret),
+                (self.env._("technical login"), sudo_company.chorus_login),
+                (self.env._("technical password"), sudo_company.chorus_password),
+                (self.env._("PISTE client ID"), sudo_company.chorus_client_id),
+                (self.env._("PISTE client secret"), sudo_company.chorus_client_secret),
             ) if not value
         ]
         if not missing:
             return []
-        message = _(
+        message = self.env._(
             "Set the %(items)s of the company %(company)s in Settings > Dematerialisation to Chorus Pro.",
             items=", ".join(missing), company=company.name,
         )
@@ -148,7 +148,7 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _format_problems(self, problems):
-        lines = [_("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
+        lines = [self.env._("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
         lines += [f"- {situation.name}: {problem.message}" for situation, problem in problems]
         return "\n".join(lines)
 
@@ -187,7 +187,7 @@ class EdiflexChorusConnector(models.AbstractModel):
             "piece_number": self._new_piece_number(situation, frame),
             "attachment_id": attachment.id,
         })
-        situation.message_post(body=_("Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.",
+        situation.message_post(body=self.env._("Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.",
                                       piece=deposit.piece_number))
         return deposit
 
@@ -261,7 +261,7 @@ class EdiflexChorusConnector(models.AbstractModel):
             deposit._mark_failed(error)
             return
         deposit._mark_sent(answer)
-        situation.message_post(body=_("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number))
+        situation.message_post(body=self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number))
 
     @api.model
     def _commit(self):
@@ -314,7 +314,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         try:
             return self._client(company).find_structure_id(siret)
         except ChorusError as error:
-            raise UserError(_("Chorus Pro could not be asked: %(error)s", error=error)) from error
+            raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
 
     @api.model
     def _sync_partner(self, partner):
@@ -323,12 +323,12 @@ class EdiflexChorusConnector(models.AbstractModel):
             client = self._client(company)
             structure_id = client.find_structure_id(partner.chorus_siret)
             if not structure_id:
-                raise UserError(_("Chorus Pro knows no structure with the SIRET %(siret)s.",
+                raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
                                   siret=partner.chorus_siret))
             structure = client.consult_structure(structure_id)
             services = client.search_services(structure_id)
         except ChorusError as error:
-            raise UserError(_("Chorus Pro could not be asked: %(error)s", error=error)) from error
+            raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
         self._apply_structure(partner, structure_id, structure, services)
 
     @api.model

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 DEPOSIT_STATES = [
@@ -73,7 +73,7 @@ class EdiflexChorusDeposit(models.Model):
     def action_retry(self):
         """Send these failed deposits again now."""
         if any(deposit.state not in ("error", "rejected") for deposit in self):
-            raise UserError(_("Only deposits in error or rejected can be retried."))
+            raise UserError(self.env._("Only deposits in error or rejected can be retried."))
         self.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False})
         self.env["ediflex.chorus.connector"]._trigger_send()
         return True

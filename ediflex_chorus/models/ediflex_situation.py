@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 SITUATION_STATES = [
@@ -28,7 +28,7 @@ class EdiflexSituation(models.Model):
     )
     contract_number = fields.Char(required=True, tracking=True, help="Number of the public works contract (marché).")
     commitment_number = fields.Char(
-        string="Commitment Number", tracking=True, help="Legal commitment number (engagement juridique)."
+        tracking=True, help="Legal commitment number (engagement juridique)."
     )
     owner_id = fields.Many2one(
         "res.partner", string="Project Owner", required=True, tracking=True, check_company=True,
@@ -60,9 +60,9 @@ class EdiflexSituation(models.Model):
     )
     amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Untaxed Amount")
     amount_tax = fields.Monetary(compute="_compute_amounts", store=True, string="Taxes")
-    amount_total = fields.Monetary(compute="_compute_amounts", store=True, string="Total")
+    amount_total = fields.Monetary(compute="_compute_amounts", store=True)
     amount_retention = fields.Monetary(compute="_compute_amounts", store=True, string="Retention")
-    amount_due = fields.Monetary(compute="_compute_amounts", store=True, string="Amount Due")
+    amount_due = fields.Monetary(compute="_compute_amounts", store=True)
     deposit_ids = fields.One2many("ediflex.chorus.deposit", "situation_id", string="Chorus Pro Deposits")
     deposit_count = fields.Integer(compute="_compute_deposit_count")
     # Not stored: the sending cron must never write the situation row that a user may be editing.
@@ -122,36 +122,38 @@ class EdiflexSituation(models.Model):
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
-        self._check_state({"draft", "refused"}, _("Only a draft or refused situation can be presented."))
+        self._check_state({"draft", "refused"}, self.env._("Only a draft or refused situation can be presented."))
         self._transition("presented", "present")
         return True
 
     def action_accept(self):
         """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
-            raise UserError(_("Only a project owner approver can accept a situation."))
-        self._check_state({"presented"}, _("Only a presented situation can be accepted."))
+            raise UserError(self.env._("Only a project owner approver can accept a situation."))
+        self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
         self._transition("accepted", "accept")
         return True
 
     def action_refuse(self):
         """Refuse a presented situation; the contractor corrects it and presents it again."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
-            raise UserError(_("Only a project owner approver can refuse a situation."))
-        self._check_state({"presented"}, _("Only a presented situation can be refused."))
+            raise UserError(self.env._("Only a project owner approver can refuse a situation."))
+        self._check_state({"presented"}, self.env._("Only a presented situation can be refused."))
         self.write({"state": "refused"})
         return True
 
     def action_reset_to_draft(self):
         """Put a refused or cancelled situation back to draft so that it can be corrected."""
-        self._check_state({"refused", "cancelled"}, _("Only a refused or cancelled situation can go back to draft."))
+        self._check_state(
+            {"refused", "cancelled"}, self.env._("Only a refused or cancelled situation can go back to draft.")
+        )
         self.write({"state": "draft"})
         return True
 
     def action_cancel(self):
         """Cancel a situation that has not been accepted."""
         self._check_state(
-            {"draft", "presented", "refused"}, _("An accepted situation cannot be cancelled.")
+            {"draft", "presented", "refused"}, self.env._("An accepted situation cannot be cancelled.")
         )
         self.write({"state": "cancelled"})
         return True
@@ -178,7 +180,7 @@ class EdiflexSituation(models.Model):
         self.write({"state": new_state})
         self.env["ediflex.chorus.connector"]._record_deposits(self, step)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft_or_cancelled(self):
         if any(situation.state not in ("draft", "cancelled") for situation in self):
-            raise UserError(_("Only draft or cancelled situations can be deleted."))
-        return super().unlink()
+            raise UserError(self.env._("Only draft or cancelled situations can be deleted."))

@@ -12,7 +12,7 @@ class EdiflexSituationLine(models.Model):
     sequence = fields.Integer(default=10)
     code = fields.Char(help="Item of the price schedule; links the line to the same item of the previous situation.")
     name = fields.Char(string="Description", required=True)
-    contract_amount = fields.Monetary(string="Contract Amount", help="Untaxed amount of the item in the contract.")
+    contract_amount = fields.Monetary(help="Untaxed amount of the item in the contract.")
     progress_percent = fields.Float(string="Cumulative Progress (%)", digits=(5, 2))
     vat_rate = fields.Float(string="VAT (%)", default=20.0, digits=(5, 2))
     cumulative_amount = fields.Monetary(compute="_compute_amounts", store=True)

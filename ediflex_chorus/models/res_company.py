@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..chorus.checks import siret_problem
@@ -56,11 +56,11 @@ class ResCompany(models.Model):
         for company in self:
             problem = company.chorus_siret_problem()
             if problem:
-                raise UserError(_("Structure Code: %(problem)s", problem=problem))
+                raise UserError(self.env._("Structure Code: %(problem)s", problem=problem))
             structure_id = self.env["ediflex.chorus.connector"]._find_structure_id(company, company.chorus_siret)
             if not structure_id:
                 raise UserError(
-                    _("Chorus Pro knows no structure with the SIRET %(siret)s.", siret=company.chorus_siret)
+                    self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.", siret=company.chorus_siret)
                 )
             company.chorus_structure_id = structure_id
         return True

@@ -1,4 +1,4 @@
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -26,6 +26,8 @@ class ResPartner(models.Model):
         """Read structure id, rules and services of these partners from Chorus Pro."""
         for partner in self:
             if not partner.chorus_siret:
-                raise UserError(_("Set the Chorus Pro SIRET of %(partner)s first.", partner=partner.display_name))
+                raise UserError(
+                    self.env._("Set the Chorus Pro SIRET of %(partner)s first.", partner=partner.display_name)
+                )
             self.env["ediflex.chorus.connector"]._sync_partner(partner)
         return True

@@ -1,5 +1,8 @@
 """Command line: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port N``; Ctrl-C (or SIGTERM) stops."""
 
+# pylint: disable=print-used
+# A command line prints its URL and seed for the person who started it.
+
 import argparse
 import json
 import logging

@@ -66,14 +66,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "ChorusProEmulator/1.0"
 
     def setup(self):
-        super().setup()
+        result = super().setup()
         # Headers and body leave in two writes: without this, Nagle and delayed ACKs add ~40 ms per answer.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.server.track(self.connection, True)
+        return result
 
     def finish(self):
         try:
-            super().finish()
+            return super().finish()
         finally:
             self.server.track(self.connection, False)
 
