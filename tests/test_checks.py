@@ -1,41 +1,24 @@
-"""Checks: every rule with a failing and a passing example; all problems are returned at once."""
+"""Checks: every rule with a failing and a passing example; all problems are returned at once; every problem
+is a whole sentence from a template marked for translation, and every template has its French translation."""
 
 import dataclasses
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
+from factories import PDF, make_situation, marked_templates
+from test_translation import _catalog
 
 from chorus import checks
 from chorus.checks import Problem, StructureRules, check_document, check_situation
 from chorus.endpoints import MAX_FILE_BYTES
-from chorus.works import Contract, Document, Frame, Party, Situation, SituationLine
+from chorus.works import Document, Frame, Party, SituationLine
 
 D = Decimal
-PDF = b"%PDF-1.4\n% situation\n"
 VALID_SIRET = "73282932000074"  # Luhn-valid
 LA_POSTE_HEAD_OFFICE = "35600000000048"  # passes Luhn, digit sum 26
 LA_POSTE_BRANCH = "35600000049837"  # fails Luhn, digit sum 45
-
-
-def make_situation(**changes):
-    """A valid monthly situation (qualification SIRETs), with ``changes`` applied."""
-    owner = Party("00000000012887", "City of Testville", "SERV-EXEC", 101)
-    manager = Party("00000000012895", "Architects & Co", "SERV-MOE", 102)
-    situation = Situation(
-        piece_number="SIT-2026-0007",
-        date=datetime.date(2026, 3, 31),
-        period_start=datetime.date(2026, 3, 1),
-        period_end=datetime.date(2026, 3, 31),
-        final=False,
-        contractor=Party("00000000012879", "Builder SA", id_structure=25000001),
-        contract=Contract("MARCHE-2026-001", "EJ-0001234", owner, manager),
-        lines=(SituationLine("Structural work", D("10000.00"), D("40"), D("3000.00"), D("20")),
-               SituationLine("Painting", D("2000.00"), D("50"), D("0.00"), D("10"))),
-        retention_rate=D("5"),
-        document=Document("SIT-2026-0007.pdf", PDF),
-    )
-    return dataclasses.replace(situation, **changes)
 
 
 def with_contract(**changes):
@@ -57,6 +40,11 @@ def fields(problems):
     return [problem.field for problem in problems]
 
 
+def described(problems):
+    """The (field, message) pairs of a list of problems."""
+    return [(problem.field, problem.message) for problem in problems]
+
+
 def test_valid_situation_has_no_problem():
     assert check_situation(make_situation(), Frame.A4, production=False) == []
 
@@ -72,13 +60,33 @@ def test_sandbox_sirets_fail_in_production():
     problems = check_situation(make_situation(), Frame.A4, production=True)
     assert fields(problems) == ["contractor.siret", "contract.owner.siret", "contract.manager.siret"]
     assert "checksum" in problems[0].message
+    assert problems[1].message == ("The project owner's SIRET 00000000012887 fails the SIRET checksum (Luhn key): "
+                                   "check it against the INSEE register.")
+    assert problems[1].params == (("siret", "00000000012887"),)
 
 
 # --- SIRET -----------------------------------------------------------------------------------------------------
 
 def test_siret_length_message():
-    assert checks.siret_problem("1234567890123", True, "The contractor's SIRET") == (
+    assert checks.siret_problem("1234567890123", True, "contractor") == (
         "The contractor's SIRET must have 14 digits (got 13).")
+    assert checks.check_siret("1234567890123", True, "owner", "contract.owner.siret") == [Problem(
+        "contract.owner.siret", "The project owner's SIRET must have 14 digits (got 13).",
+        "The project owner's SIRET must have 14 digits (got %(length)s).", (("length", 13),))]
+
+
+@pytest.mark.parametrize(("party", "subject"), [(None, "The SIRET"), ("contractor", "The contractor's SIRET"),
+                                                ("owner", "The project owner's SIRET"),
+                                                ("manager", "The project manager's SIRET")])
+@pytest.mark.parametrize(("value", "rest"), [
+    (None, " is missing: enter the 14-digit SIRET."),
+    ("", " is missing: enter the 14-digit SIRET."),
+    ("7328293200007A", " must contain only digits, without spaces or letters (got '7328293200007A')."),
+    ("123", " must have 14 digits (got 3)."),
+    ("73282932000075", " 73282932000075 fails the SIRET checksum (Luhn key): check it against the INSEE register."),
+])
+def test_siret_messages_name_the_party(party, subject, value, rest):
+    assert checks.siret_problem(value, True, party) == subject + rest
 
 
 @pytest.mark.parametrize("value", ["", None, "7328293200007A", "732 829 320 00074", "７３２８２９３２０００７４",
@@ -146,14 +154,16 @@ def test_structure_rules_from_chorus():
 def test_contract_number_required_and_at_most_50_characters():
     assert fields(check_situation(with_contract(number=""), Frame.A4, False)) == ["contract.number"]
     problems = check_situation(with_contract(number="M" * 51), Frame.A4, False)
-    assert problems == [Problem("contract.number", "The contract number must have at most 50 characters (got 51): "
-                                                   "shorten it.")]
+    assert described(problems) == [("contract.number", "The contract number must have at most 50 characters "
+                                                       "(got 51): shorten it.")]
+    assert problems[0].params == (("length", 51), ("limit", 50))
     assert check_situation(with_contract(number="M" * 50), Frame.A4, False) == []
 
 
 def test_commitment_at_most_50_characters():
-    assert fields(check_situation(with_contract(commitment_number="E" * 51), Frame.A4, False)) == [
-        "contract.commitment_number"]
+    assert described(check_situation(with_contract(commitment_number="E" * 51), Frame.A4, False)) == [
+        ("contract.commitment_number", "The legal commitment number must have at most 50 characters (got 51): "
+                                       "shorten it.")]
     assert check_situation(with_contract(commitment_number="E" * 50), Frame.A4, False) == []
 
 
@@ -208,12 +218,14 @@ def test_situation_document_problems_use_document_paths():
 
 def test_at_least_one_line():
     problems = check_situation(make_situation(lines=()), Frame.A4, False)
-    assert problems == [Problem("lines", "The situation has no line: add at least one line.")]
+    assert described(problems) == [("lines", "The situation has no line: add at least one line.")]
 
 
 def test_line_description():
     problems = check_situation(with_line(1, description="  "), Frame.A4, False)
-    assert problems == [Problem("lines[1].description", "Line 2 has no description: describe the work.")]
+    assert described(problems) == [("lines[1].description", "Line 2 has no description: describe the work.")]
+    assert problems[0].template == "Line %(line)s has no description: describe the work."
+    assert problems[0].params == (("line", 2),)
 
 
 @pytest.mark.parametrize(("progress", "ok"), [("0", True), ("100", True), ("33.333", True), ("100.01", False),
@@ -259,6 +271,27 @@ def test_line_numbers(attribute, value, fragment):
     assert fields(problems) == [f"lines[0].{attribute}"]
     assert fragment in problems[0].message
     assert problems[0].message.startswith("Line 1's ")
+    assert dict(problems[0].params)["line"] == 1
+
+
+@pytest.mark.parametrize(("attribute", "label"), [
+    ("contract_amount", "contract amount"), ("previous_cumulative_amount", "previous cumulative amount"),
+    ("progress_percent", "cumulative progress"), ("vat_rate", "VAT rate"),
+])
+@pytest.mark.parametrize(("value", "end"), [
+    (D("NaN"), "must be a number (got Decimal('NaN'))"),
+    (D("-Infinity"), "must be a number (got Decimal('-Infinity'))"),
+    (D("-1"), "must not be negative (got -1)"),
+    (D("1E+12"), "is too large (got 1E+12)"),
+])
+def test_line_number_messages(attribute, label, value, end):
+    problems = check_situation(with_line(1, **{attribute: value}), Frame.A4, False)
+    assert described(problems) == [(f"lines[1].{attribute}", f"Line 2's {label} {end}.")]
+
+
+@pytest.mark.parametrize("attribute", ["progress_percent", "vat_rate"])
+def test_line_percentages_need_no_cents(attribute):
+    assert check_situation(with_line(1, **{attribute: D("10.125")}), Frame.A4, False) == []
 
 
 def test_line_amount_with_trailing_zeros_is_in_cents():
@@ -279,6 +312,10 @@ def test_line_stated_amounts():
                                Frame.A4, False)
     assert fields(problems) == ["lines[0].cumulative_amount", "lines[0].period_amount"]
     assert str(line.period_amount) in problems[1].message
+    assert [problem.message for problem in problems] == [
+        "Line 1's cumulative amount (4000.01) differs from the computed one (4000.00): recompute the line.",
+        "Line 1's period amount (999.99) differs from the computed one (1000.00): recompute the line.",
+    ]
 
 
 def test_stated_totals():
@@ -288,6 +325,19 @@ def test_stated_totals():
                                 due=situation.totals.due - D("0.01"))
     problems = check_situation(dataclasses.replace(situation, stated_totals=wrong), Frame.A4, False)
     assert fields(problems) == ["totals.tax", "totals.due"]
+
+
+@pytest.mark.parametrize(("attribute", "label"), [
+    ("untaxed", "untaxed total"), ("tax", "VAT total"), ("total", "total including VAT"), ("retention", "retention"),
+    ("due", "amount to pay"),
+])
+def test_stated_total_messages(attribute, label):
+    situation = make_situation()
+    computed = getattr(situation.totals, attribute)
+    wrong = dataclasses.replace(situation.totals, **{attribute: computed + D("1")})
+    problems = check_situation(dataclasses.replace(situation, stated_totals=wrong), Frame.A4, False)
+    assert described(problems) == [(f"totals.{attribute}", f"The {label} shown ({computed + 1}) differs from the "
+                                                           f"computed one ({computed}): recompute the situation.")]
 
 
 @pytest.mark.parametrize(("rate", "fragment"), [
@@ -323,6 +373,10 @@ def test_statement_dated_before_its_period():
 def test_missing_dates():
     problems = check_situation(make_situation(date=None, period_end="2026-03-31"), Frame.A4, False)
     assert fields(problems) == ["date", "period_end"]
+    problems = check_situation(make_situation(date=None, period_start=None, period_end=None), Frame.A4, False)
+    assert [problem.message for problem in problems] == [
+        "The statement date is missing: enter it.", "The start of the period is missing: enter it.",
+        "The end of the period is missing: enter it."]
 
 
 @pytest.mark.parametrize(("frame", "final"), [(Frame.A7, True), (Frame.A8, True), (Frame.A4, False),
@@ -333,6 +387,17 @@ def test_frame_matches_final(frame, final):
     problems = check_situation(make_situation(final=not final), frame, False)
     assert fields(problems) == ["final"]
     assert frame.short in problems[0].message
+
+
+def test_frame_messages():
+    problems = check_situation(make_situation(final=True), Frame.A5, False)
+    assert problems[0].message == ("A final statement is deposited with frame A7 or A8, not A5: change the frame or "
+                                   "the statement's 'final' flag.")
+    problems = check_situation(make_situation(), Frame.A8, False)
+    assert problems[0].message == ("A monthly statement is deposited with frame A4, A5, A6, A10 or A13, not A8: "
+                                   "change the frame or the statement's 'final' flag.")
+    assert described(check_situation(make_situation(), "A99", False)) == [
+        ("frame", "Unknown works frame 'A99': use one of A4, A5, A6, A7, A8, A10, A13.")]
 
 
 def test_unknown_frame():
@@ -372,3 +437,55 @@ def test_every_problem_at_once():
         "lines[0].contract_amount", "lines[1].progress_percent", "retention_rate",
     ]
     assert all(isinstance(problem, Problem) and problem.message.endswith(".") for problem in problems)
+
+
+# --- messages: whole sentences from templates, translated -----------------------------------------------------
+
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+DIRECTIVE = re.compile(r"%\(\w+\)s|%%")
+
+
+def test_problem_message_is_its_template_filled():
+    problem = Problem.of("lines[0].vat_rate", "Line %(line)s's VAT rate must be below 100 %% (got %(value)s).",
+                         value=D("120"), line=1)
+    assert problem.message == "Line 1's VAT rate must be below 100 % (got 120)."
+    assert problem.params == (("line", 1), ("value", D("120")))
+    assert hash(problem) == hash(dataclasses.replace(problem))
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.message = "changed"  # type: ignore[misc]
+    translated = Problem("company", "Renseignez le login technique.")  # built translated, as the connector does
+    assert (translated.template, translated.params) == ("", ())
+
+
+def test_templates_are_whole_sentences_with_named_placeholders():
+    templates = marked_templates()
+    assert len(templates) == len(set(templates)) == 73
+    for template in templates:
+        assert template[0].isupper() and template.endswith("."), template
+        assert "%" not in DIRECTIVE.sub("", template), f"only %(name)s and %% in {template!r}"
+        if not PLACEHOLDER.search(template):  # Odoo formats a translation only when it is given params
+            assert "%" not in template, template
+
+
+def test_every_problem_comes_from_a_marked_template():
+    templates = set(marked_templates())
+    situation = make_situation(
+        piece_number="", contractor=Party("123"), period_start=datetime.date(2026, 4, 1), retention_rate=D("10"),
+        document=Document("x" * 60, b"PK"), currency="euro", vat_type="TVA",
+        lines=(SituationLine("", D("100.001"), D("120"), D("0")), SituationLine("ok", D("100"), D("101"), D("0"))),
+    )
+    problems = check_situation(situation, Frame.A7, True, StructureRules(True, True, True))
+    problems += check_situation(make_situation(lines=(SituationLine("x", D("1"), D("0"), D("1")),)), "A9", True)
+    assert len(problems) > 20
+    for problem in problems:
+        assert problem.template in templates, problem
+        assert problem.message == problem.template % dict(problem.params)
+        assert sorted(PLACEHOLDER.findall(problem.template)) == [name for name, _value in problem.params]
+
+
+def test_every_template_has_a_french_translation():
+    french = _catalog("fr.po")
+    for template in marked_templates():
+        translation = french.get(template)
+        assert translation and translation != template, f"not translated in fr.po: {template!r}"
+        assert sorted(DIRECTIVE.findall(translation)) == sorted(DIRECTIVE.findall(template)), translation

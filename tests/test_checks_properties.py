@@ -1,18 +1,21 @@
 """Property tests of the checks: SIRET rules (Luhn in production, La Poste's exception, any 14 digits in
-qualification), and check_situation never raising whatever the numbers."""
+qualification), and check_situation never raising whatever the numbers, its problems always being whole
+sentences filled from the templates marked for translation."""
 
 import dataclasses
 import datetime
 
+from factories import marked_templates
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chorus.checks import Problem, check_situation, luhn_valid, siret_problem
+from chorus.checks import Problem, check_siret, check_situation, luhn_valid, siret_problem
 from chorus.endpoints import LA_POSTE_SIREN
 from chorus.works import Contract, Document, Frame, Party, Situation, SituationLine, build_works_payload
 
 DIGITS = "0123456789"
 NO_DEADLINE = settings(deadline=None)  # tests never time things
+TEMPLATES = frozenset(marked_templates())
 
 
 def with_luhn_key(body):
@@ -64,6 +67,10 @@ def test_any_fourteen_digits_pass_in_qualification(siret):
 def test_non_digits_always_fail(value):
     assert siret_problem(value, production=False)
     assert siret_problem(value, production=True)
+    [problem] = check_siret(value, True, "manager", "contract.manager.siret")
+    assert problem.template == ("The project manager's SIRET must contain only digits, without spaces or letters "
+                                "(got %(value)s).")
+    assert problem.message == problem.template % {"value": repr(value)}
 
 
 @NO_DEADLINE
@@ -109,5 +116,7 @@ def test_check_situation_never_raises(numbers, retention_rate, production):
     situation = dataclasses.replace(VALID, lines=lines, retention_rate=retention_rate)
     problems = check_situation(situation, Frame.A4, production)
     assert all(isinstance(problem, Problem) and problem.message for problem in problems)
+    assert all(problem.template in TEMPLATES and problem.message == problem.template % dict(problem.params)
+               for problem in problems)
     if not problems:
         build_works_payload(Frame.A4, situation, 1)

@@ -1,6 +1,5 @@
 """The Chorus Pro client over real HTTP against the emulator: every operation, tokens, headers, pages."""
 
-import base64
 import dataclasses
 import datetime
 import logging
@@ -9,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 import requests
+from helpers import account_header, credentials_of, make_client
 
 from chorus import client as client_module
 from chorus import endpoints as ep
@@ -16,38 +16,10 @@ from chorus import works
 from chorus.client import ChorusClient, Credentials
 from chorus.emulator import Emulator
 
+pytestmark = pytest.mark.usefixtures("fresh_token_cache")
+
 TOKEN = ep.TOKEN_PATH
 PDF = b"%PDF-1.4\n% test situation\n"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_token_cache():
-    client_module.clear_token_cache()
-    yield
-    client_module.clear_token_cache()
-
-
-@pytest.fixture
-def emu():
-    with Emulator() as emulator:
-        yield emulator
-
-
-@pytest.fixture
-def creds(emu):
-    return Credentials(**emu.credentials)
-
-
-def make_client(emu, creds=None, **kwargs):
-    """A client of the emulator."""
-    kwargs.setdefault("timeout", 5.0)
-    return ChorusClient(creds or Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url, **kwargs)
-
-
-@pytest.fixture
-def client(emu, creds):
-    with make_client(emu, creds) as chorus:
-        yield chorus
 
 
 def make_situation(seed, reference):
@@ -134,7 +106,7 @@ def test_services_small_pages(emu, creds):
 
 
 def test_server_capping_the_page_size(creds):
-    with Emulator(max_page_size=30) as small, make_client(small, Credentials(**small.credentials)) as chorus:
+    with Emulator(max_page_size=30) as small, make_client(small, credentials_of(small)) as chorus:
         services = chorus.search_services(small.seed.service_required.id)
         assert len(services) == 250 and small.request_counts[ep.OPERATIONS["structures_services"]] == 9
 
@@ -273,7 +245,7 @@ def test_headers_of_a_call(emu, creds):
     assert (token_method, token_url) == ("POST", emu.token_url)
     assert (method, url) == ("POST", emu.url + ep.OPERATIONS["file_upload"])
     assert headers["Content-Type"] == "application/json;charset=utf-8"
-    assert headers["cpro-account"] == base64.b64encode(f"{creds.login}:{creds.password}".encode()).decode()
+    assert headers["cpro-account"] == account_header(creds.login, creds.password)
     assert headers["Authorization"].startswith("Bearer ") and len(headers["Authorization"]) > 20
     assert get_method == "GET" and "cpro-account" in get_headers and "Authorization" in get_headers
 
@@ -311,7 +283,7 @@ def test_one_token_for_many_calls(client, emu):
 
 
 def test_token_shared_by_two_clients(emu, creds):
-    with make_client(emu, creds) as first, make_client(emu, Credentials(**emu.credentials)) as second:
+    with make_client(emu, creds) as first, make_client(emu, credentials_of(emu)) as second:
         first.health_check()
         second.health_check()
         second.search_services(emu.seed.no_rules.id)
@@ -340,7 +312,7 @@ def test_token_shared_by_concurrent_threads(emu, creds):
 
 def test_other_token_url_means_other_token(emu, creds):
     with Emulator() as other:
-        with make_client(emu, creds) as first, make_client(other, Credentials(**other.credentials)) as second:
+        with make_client(emu, creds) as first, make_client(other, credentials_of(other)) as second:
             first.health_check()
             second.health_check()
         assert emu.request_counts[TOKEN] == 1 and other.request_counts[TOKEN] == 1

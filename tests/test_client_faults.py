@@ -1,13 +1,13 @@
 """Faults seen by the Chorus Pro client over real HTTP: classification, codes kept, secrets never shown."""
 
-import base64
 import logging
 
 import pytest
+from helpers import account_header, credentials_of, make_client
 
 from chorus import client as client_module
 from chorus import endpoints as ep
-from chorus.client import ChorusClient, Credentials
+from chorus.client import ChorusClient
 from chorus.emulator import Emulator
 from chorus.errors import (
     ChorusAuthError,
@@ -24,36 +24,13 @@ from chorus.errors import (
 TOKEN = ep.TOKEN_PATH
 SEARCH = ep.OPERATIONS["works_search"]
 
-
-@pytest.fixture(autouse=True)
-def _fresh_token_cache():
-    client_module.clear_token_cache()
-    yield
-    client_module.clear_token_cache()
-
-
-@pytest.fixture
-def emu():
-    with Emulator() as emulator:
-        yield emulator
-
-
-def make_client(emu, timeout=5.0, **changes):
-    """A client of the emulator, with credentials changed as asked."""
-    creds = Credentials(**{**emu.credentials, **changes})
-    return ChorusClient(creds, api_base=emu.url, token_url=emu.token_url, timeout=timeout)
-
-
-@pytest.fixture
-def client(emu):
-    with make_client(emu) as chorus:
-        yield chorus
+pytestmark = pytest.mark.usefixtures("fresh_token_cache")
 
 
 def secrets_of(emu):
     """Every secret that must never be shown: client secret, password, account header value, issued tokens."""
     creds = emu.credentials
-    account = base64.b64encode(f"{creds['login']}:{creds['password']}".encode()).decode()
+    account = account_header(creds["login"], creds["password"])
     tokens = [token.value for token in client_module._TOKENS.values()]
     return [creds["client_secret"], creds["password"], account, *tokens]
 
@@ -118,7 +95,7 @@ def test_connection_reset(client, emu):
 def test_connection_refused(emu):
     with Emulator() as gone:
         url = gone.url
-    chorus = ChorusClient(Credentials(**emu.credentials), api_base=url, timeout=2.0)
+    chorus = ChorusClient(credentials_of(emu), api_base=url, timeout=2.0)
     with pytest.raises(ChorusNetworkError) as info:
         chorus.health_check()
     assert info.value.retryable and info.value.operation == "token"
@@ -209,7 +186,7 @@ def test_real_business_error_of_the_emulator(client, emu):
 
 
 def test_bad_client_secret(emu):
-    with make_client(emu, client_secret="wrong-secret") as chorus:
+    with make_client(emu, credentials_of(emu, client_secret="wrong-secret")) as chorus:
         with pytest.raises(ChorusAuthError) as info:
             chorus.health_check()
     error = info.value
@@ -219,7 +196,7 @@ def test_bad_client_secret(emu):
 
 
 def test_bad_technical_account_password(emu):
-    with make_client(emu, password="wrong-password") as chorus:
+    with make_client(emu, credentials_of(emu, password="wrong-password")) as chorus:
         with pytest.raises(ChorusAuthError) as info:
             chorus.health_check()
     error = info.value
@@ -249,7 +226,7 @@ def test_api_not_subscribed(client, emu):
 
 
 def test_wrong_token_url(emu):
-    chorus = ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.url + "/oauth/nope")
+    chorus = ChorusClient(credentials_of(emu), api_base=emu.url, token_url=emu.url + "/oauth/nope")
     with pytest.raises(ChorusRouteError):
         chorus.health_check()
 
@@ -302,7 +279,7 @@ def test_echoed_secrets_are_masked(client, emu, caplog):
     client.health_check()
     creds = emu.credentials
     [token] = [token.value for token in client_module._TOKENS.values()]
-    account = base64.b64encode(f"{creds['login']}:{creds['password']}".encode()).decode()
+    account = account_header(creds["login"], creds["password"])
     echo = (f"request headers: Authorization: Bearer {token}; cpro-account: {account}; "
             f"password={creds['password']} secret={creds['client_secret']}")
     emu.inject("works_search", "business_error", label=echo)
@@ -321,7 +298,7 @@ def test_token_refusal_echo_is_masked(emu):
 
 
 def test_credentials_and_client_repr_hide_secrets(emu):
-    creds = Credentials(**emu.credentials)
+    creds = credentials_of(emu)
     chorus = ChorusClient(creds, api_base=emu.url)
     assert_no_secret(emu, repr(creds), str(creds), repr(chorus))
     assert creds.client_id in repr(creds) and creds.login in repr(creds)

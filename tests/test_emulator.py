@@ -14,11 +14,13 @@ import time
 
 import pytest
 import requests
+from helpers import account_header
 
 from chorus.emulator import FAULT_KINDS, Emulator
-from chorus.emulator.config import MAX_FILE_BYTES, OPERATIONS, WORKS_STATUSES
+from chorus.emulator.config import SERVED_OPERATIONS
 from chorus.emulator.replies import success
 from chorus.emulator.swagger import structures_swagger
+from chorus.endpoints import MAX_FILE_BYTES, WORKS_STATUSES
 
 PDF = b"%PDF-1.4\n% situation de travaux\n%%EOF\n"
 A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
@@ -37,7 +39,7 @@ class Api:
         self.session.headers.update(auth_headers(emulator, fetch_token(emulator)))
 
     def url(self, operation):
-        return self.emulator.url + OPERATIONS.get(operation, operation)
+        return self.emulator.url + SERVED_OPERATIONS.get(operation, operation)
 
     def post(self, operation, body=None, **kwargs):
         return self.session.post(self.url(operation), json=body if body is not None else {}, timeout=30, **kwargs)
@@ -66,13 +68,10 @@ def fetch_token(emulator, **overrides):
     return response.json()["access_token"]
 
 
-def account(login, password):
-    return base64.b64encode(f"{login}:{password}".encode()).decode()
-
-
 def auth_headers(emulator, token):
     credentials = emulator.credentials
-    return {"Authorization": f"Bearer {token}", "cpro-account": account(credentials["login"], credentials["password"])}
+    account = account_header(credentials["login"], credentials["password"])
+    return {"Authorization": f"Bearer {token}", "cpro-account": account}
 
 
 def b64(content):
@@ -128,7 +127,7 @@ def assert_business_error(response, status=400, code=None, mentions=""):
 
 def assert_valid_answer(operation, answer):
     swagger = structures_swagger()
-    schema = swagger.response_schema(OPERATIONS[operation])
+    schema = swagger.response_schema(SERVED_OPERATIONS[operation])
     assert swagger.validate(schema, answer, strict=True) == []
 
 
@@ -136,12 +135,6 @@ def free_port():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-@pytest.fixture
-def emu():
-    with Emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture
@@ -206,8 +199,8 @@ def test_token_lifetime_is_settable(emu):
 
 def test_api_call_without_bearer_token_is_401(emu):
     credentials = emu.credentials
-    headers = {"cpro-account": account(credentials["login"], credentials["password"])}
-    response = requests.get(emu.url + OPERATIONS["health_check"], headers=headers, timeout=30)
+    headers = {"cpro-account": account_header(credentials["login"], credentials["password"])}
+    response = requests.get(emu.url + SERVED_OPERATIONS["health_check"], headers=headers, timeout=30)
     assert response.status_code == 401
     assert "invalid_token" in response.headers["WWW-Authenticate"]
 
@@ -215,13 +208,13 @@ def test_api_call_without_bearer_token_is_401(emu):
 @pytest.mark.parametrize("authorization", ["Bearer not-a-token", "Basic abc", "Bearer", "token"])
 def test_api_call_with_bad_bearer_token_is_401(emu, authorization):
     headers = {**auth_headers(emu, "x"), "Authorization": authorization}
-    assert requests.get(emu.url + OPERATIONS["health_check"], headers=headers, timeout=30).status_code == 401
+    assert requests.get(emu.url + SERVED_OPERATIONS["health_check"], headers=headers, timeout=30).status_code == 401
 
 
 def test_expired_and_revoked_tokens_are_401(emu):
     emu.token_lifetime = 0
     stale = fetch_token(emu)
-    health = emu.url + OPERATIONS["health_check"]
+    health = emu.url + SERVED_OPERATIONS["health_check"]
     assert requests.get(health, headers=auth_headers(emu, stale), timeout=30).status_code == 401
     emu.token_lifetime = 3600
     token = fetch_token(emu)
@@ -239,12 +232,12 @@ def test_missing_or_bad_cpro_account_is_401(emu, value):
     credentials = emu.credentials
     headers = {"Authorization": f"Bearer {fetch_token(emu)}"}
     if value == "login-only:":
-        value = account(credentials["login"], "wrong-password")
+        value = account_header(credentials["login"], "wrong-password")
     elif value == "WRONG":
-        value = account("someone@else.fr", credentials["password"])
+        value = account_header("someone@else.fr", credentials["password"])
     if value is not None:
         headers["cpro-account"] = value
-    response = requests.get(emu.url + OPERATIONS["health_check"], headers=headers, timeout=30)
+    response = requests.get(emu.url + SERVED_OPERATIONS["health_check"], headers=headers, timeout=30)
     assert response.status_code == 401
     assert credentials["password"] not in response.text
 
@@ -746,7 +739,7 @@ def test_unknown_structure_is_a_business_error(api):
 
 
 def test_answer_that_breaks_the_swagger_is_a_500(emu, api, caplog):
-    path = OPERATIONS["structures_search"]
+    path = SERVED_OPERATIONS["structures_search"]
     routes = emu._api.routes
     routes[path] = dataclasses.replace(routes[path], handler=lambda _api, _body: success(listeStructures="oops"))
     with caplog.at_level(logging.ERROR, logger="chorus.emulator.api"):
@@ -773,7 +766,7 @@ def test_server_error_fault(emu, api, status):
 
 
 def test_rate_limit_fault(emu, api):
-    emu.inject(OPERATIONS["works_search"], "rate_limit", retry_after=7)
+    emu.inject(SERVED_OPERATIONS["works_search"], "rate_limit", retry_after=7)
     response = api.post("works_search")
     assert response.status_code == 429 and response.headers["Retry-After"] == "7"
     assert api.post("works_search").status_code == 200
@@ -860,7 +853,7 @@ def test_requests_are_counted_per_path(emu, api):
     api.post("/cpro/factures/v1/inexistante")
     requests.get(emu.url + "/_emulator/state", timeout=30)
     counts = emu.request_counts
-    assert counts == {"/api/oauth/token": 1, OPERATIONS["file_upload"]: 1, OPERATIONS["works_submit"]: 2,
+    assert counts == {"/api/oauth/token": 1, SERVED_OPERATIONS["file_upload"]: 1, SERVED_OPERATIONS["works_submit"]: 2,
                       "/cpro/factures/v1/inexistante": 1}
     counts["/api/oauth/token"] = 99
     assert emu.request_counts["/api/oauth/token"] == 1
@@ -885,15 +878,15 @@ def test_control_state_shows_seed_pieces_counts_and_faults(emu, api):
     assert state["seed"]["contractor"]["siret"] == "00000000012887"
     assert state["seed"]["service_required"]["service_count"] == 250
     assert [piece["numeroFacture"] for piece in state["pieces"]] == ["SIT-2026-0001-A4"]
-    assert state["request_counts"][OPERATIONS["works_submit"]] == 1
+    assert state["request_counts"][SERVED_OPERATIONS["works_submit"]] == 1
     assert state["faults"][0]["kind"] == "rate_limit"
-    assert state["operations"]["works_submit"] == OPERATIONS["works_submit"]
+    assert state["operations"]["works_submit"] == SERVED_OPERATIONS["works_submit"]
 
 
 def test_control_faults(emu, api):
     response = control(emu, "POST", "faults", {"path": "works_search", "kind": "server_error", "count": 2,
                                                "http_status": 502})
-    assert response.status_code == 200 and response.json()["added"][0]["path"] == OPERATIONS["works_search"]
+    assert response.status_code == 200 and response.json()["added"][0]["path"] == SERVED_OPERATIONS["works_search"]
     control(emu, "POST", "faults", [{"path": "health_check", "kind": "rate_limit"},
                                     {"path": "*", "kind": "latency", "latency": 0.01, "count": None}])
     assert len(control(emu, "GET", "faults").json()["faults"]) == 3
@@ -951,11 +944,11 @@ def test_binds_loopback_only_and_stops_cleanly():
     with pytest.raises(RuntimeError):
         emulator.start()
     session = requests.Session()  # keeps a connection open across the stop
-    assert session.post(url + OPERATIONS["health_check"], timeout=30).status_code == 405
+    assert session.post(url + SERVED_OPERATIONS["health_check"], timeout=30).status_code == 405
     emulator.stop()
     emulator.stop()
     with pytest.raises(requests.exceptions.ConnectionError):
-        session.post(url + OPERATIONS["health_check"], timeout=5)
+        session.post(url + SERVED_OPERATIONS["health_check"], timeout=5)
     assert emulator.start().startswith("http://127.0.0.1:")
     emulator.stop()
 
@@ -968,7 +961,7 @@ def test_stop_wakes_requests_held_by_faults():
 
     def call():
         try:
-            requests.get(emulator.url + OPERATIONS["health_check"], timeout=60)
+            requests.get(emulator.url + SERVED_OPERATIONS["health_check"], timeout=60)
         except requests.exceptions.ConnectionError as error:
             errors.append(error)
 
@@ -998,7 +991,7 @@ def test_command_line_starts_and_stops_the_emulator(signum):
         assert f"http://127.0.0.1:{port}" in first_line
         emulator = _Remote(f"http://127.0.0.1:{port}")
         token = fetch_token(emulator)
-        response = requests.get(emulator.url + OPERATIONS["health_check"], headers=auth_headers(emulator, token),
+        response = requests.get(emulator.url + SERVED_OPERATIONS["health_check"], headers=auth_headers(emulator, token),
                                 timeout=30)
         assert response.status_code == 200
     finally:

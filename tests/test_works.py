@@ -6,15 +6,14 @@ import json
 import re
 from decimal import Decimal
 
+import factories
 import pytest
+from factories import PDF
 
 from chorus.endpoints import MAX_REFERENCE_LENGTH
 from chorus.works import (
-    Contract,
     Document,
     Frame,
-    Party,
-    Situation,
     SituationLine,
     Totals,
     VatLine,
@@ -27,7 +26,6 @@ from chorus.works import (
 )
 
 D = Decimal
-PDF = b"%PDF-1.4\n% situation\n"
 
 
 def make_lines():
@@ -40,22 +38,8 @@ def make_lines():
 
 
 def make_situation(**changes):
-    """A valid monthly situation (qualification SIRETs), with ``changes`` applied."""
-    owner = Party("00000000012887", "City of Testville", "SERV-EXEC", 101)
-    manager = Party("00000000012895", "Architects & Co", "SERV-MOE", 102)
-    situation = Situation(
-        piece_number="SIT-2026-0007",
-        date=datetime.date(2026, 3, 31),
-        period_start=datetime.date(2026, 3, 1),
-        period_end=datetime.date(2026, 3, 31),
-        final=False,
-        contractor=Party("00000000012879", "Builder SA", id_structure=25000001),
-        contract=Contract("MARCHE-2026-001", "EJ-0001234", owner, manager),
-        lines=make_lines(),
-        retention_rate=D("5"),
-        document=Document("SIT-2026-0007.pdf", PDF),
-    )
-    return dataclasses.replace(situation, **changes)
+    """The shared valid situation (factories.make_situation) with the three lines above, with ``changes`` applied."""
+    return factories.make_situation(**{"lines": make_lines(), **changes})
 
 
 def test_frames_values_and_short_codes():

@@ -9,7 +9,11 @@ with urllib.request.urlopen(emulator + "/_emulator/state") as answer:
 seed = state["seed"]
 credentials = seed["credentials"]
 company = env.company  # noqa: F821 (given by odoo-bin shell)
+euro = env.ref("base.EUR")  # noqa: F821
+euro.active = True
 company.write({
+    "name": seed["contractor"]["name"],
+    "currency_id": euro.id,
     "chorus_enabled": True,
     "chorus_environment": "qualification",
     "chorus_siret": seed["contractor"]["siret"],

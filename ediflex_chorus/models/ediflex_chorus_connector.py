@@ -149,8 +149,21 @@ class EdiflexChorusConnector(models.AbstractModel):
     @api.model
     def _format_problems(self, problems):
         lines = [self.env._("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
-        lines += [f"- {situation.name}: {problem.message}" for situation, problem in problems]
+        lines += [
+            self.env._("- %(situation)s: %(problem)s", situation=situation.name, problem=self._problem_text(problem))
+            for situation, problem in problems
+        ]
         return "\n".join(lines)
+
+    @api.model
+    def _problem_text(self, problem):
+        """A problem in the user's language: the checks' English template translated and filled with its params.
+
+        A problem without template (the company problems, built here) holds a message already translated.
+        """
+        if not problem.template:
+            return problem.message
+        return self.env._(problem.template, **dict(problem.params))
 
     @api.model
     def _render_document(self, situation, frame):
@@ -243,13 +256,16 @@ class EdiflexChorusConnector(models.AbstractModel):
         document = works.Document(name=deposit.attachment_id.name, content=deposit.attachment_id.raw or b"")
         problems = self._situation_problems(situation, frame, document, deposit.piece_number)
         if problems:
-            deposit._mark_failed(UserError("\n".join(p.message for p in problems)))
+            deposit._mark_failed(UserError("\n".join(self._problem_text(p) for p in problems)))
             return
         tried_before = deposit.attempts > 0
         deposit._mark_attempt()
         # The attempt is on record before the call: if the process dies during it, the next attempt
-        # looks the piece up on Chorus Pro instead of depositing it blindly a second time.
+        # looks the piece up on Chorus Pro instead of depositing it blindly a second time. The commit
+        # releases the row: take it again, or leave the deposit to whoever took it in between.
         self._commit()
+        if not self._lock(deposit):
+            return
         try:
             client = self._client(deposit.company_id)
             answer = client.find_works_piece(deposit.piece_number) if tried_before else None

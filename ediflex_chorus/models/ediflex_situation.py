@@ -8,6 +8,12 @@ SITUATION_STATES = [
     ("refused", "Refused"),
     ("cancelled", "Cancelled"),
 ]
+# What was presented to the project owner, and deposited on Chorus Pro, no longer changes.
+EDITABLE_STATES = ("draft", "refused")
+LOCKED_FIELDS = {
+    "kind", "contract_number", "commitment_number", "owner_id", "owner_service_id", "manager_id",
+    "manager_service_id", "number", "date", "period_start", "period_end", "line_ids", "retention_rate", "company_id",
+}
 
 
 class EdiflexSituation(models.Model):
@@ -60,7 +66,7 @@ class EdiflexSituation(models.Model):
     )
     amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Untaxed Amount")
     amount_tax = fields.Monetary(compute="_compute_amounts", store=True, string="Taxes")
-    amount_total = fields.Monetary(compute="_compute_amounts", store=True)
+    amount_total = fields.Monetary(compute="_compute_amounts", store=True, string="Total")
     amount_retention = fields.Monetary(compute="_compute_amounts", store=True, string="Retention")
     amount_due = fields.Monetary(compute="_compute_amounts", store=True)
     deposit_ids = fields.One2many("ediflex.chorus.deposit", "situation_id", string="Chorus Pro Deposits")
@@ -169,6 +175,20 @@ class EdiflexSituation(models.Model):
         """Ask Chorus Pro for the status of the deposits of these situations."""
         self.env["ediflex.chorus.connector"]._fetch_statuses(self.deposit_ids.filtered(lambda d: d.chorus_invoice_id))
         return True
+
+    def write(self, vals):
+        if LOCKED_FIELDS.intersection(vals):
+            self._check_editable()
+        return super().write(vals)
+
+    def _check_editable(self):
+        locked = self.filtered(lambda s: s.state not in EDITABLE_STATES)[:1]
+        if locked:
+            states = dict(self._fields["state"]._description_selection(self.env))
+            raise UserError(self.env._(
+                "The situation %(name)s is %(state)s: only a draft or refused situation can be modified.",
+                name=locked.name, state=states[locked.state],
+            ))
 
     def _check_state(self, allowed, message):
         if any(situation.state not in allowed for situation in self):

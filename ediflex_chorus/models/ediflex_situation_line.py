@@ -22,6 +22,21 @@ class EdiflexSituationLine(models.Model):
     )
     period_amount = fields.Monetary(string="Amount of the Period", compute="_compute_amounts", store=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.situation_id._check_editable()
+        return lines
+
+    def write(self, vals):
+        # Stored computes write through the ORM cache, not here: only a person's change is refused.
+        self.situation_id._check_editable()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_editable(self):
+        self.situation_id._check_editable()
+
     @api.depends("contract_amount", "progress_percent", "previous_cumulative_amount")
     def _compute_amounts(self):
         connector = self.env["ediflex.chorus.connector"]

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..chorus.checks import siret_problem
+from ..chorus.checks import check_siret
 
 CHORUS_ENVIRONMENTS = [("qualification", "Qualification (sandbox)"), ("production", "Production")]
 
@@ -47,9 +47,10 @@ class ResCompany(models.Model):
     )
 
     def chorus_siret_problem(self):
-        """Return what is wrong with the company's SIRET for its environment, or None."""
+        """Return what is wrong with the company's SIRET for its environment, in the user's language, or None."""
         self.ensure_one()
-        return siret_problem(self.chorus_siret or "", self.chorus_environment == "production")
+        problems = check_siret(self.chorus_siret or "", self.chorus_environment == "production", "contractor")
+        return self.env["ediflex.chorus.connector"]._problem_text(problems[0]) if problems else None
 
     def action_chorus_find_structure(self):
         """Look the company's SIRET up on Chorus Pro and store its structure id."""

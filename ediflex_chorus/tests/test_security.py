@@ -46,8 +46,9 @@ class TestSecurity(ChorusCase):
             deposit.write({"state": "sent"})
         with self.assertRaises(AccessError):
             deposit.unlink()
+        draft = self._situation(number=2)
         with self.assertRaises(AccessError):
-            situation.with_user(self.accountant).write({"contract_number": "X"})
+            draft.with_user(self.accountant).write({"contract_number": "X"})
         with self.assertRaises(AccessError):
             self._situation(user=self.accountant)
 

@@ -120,3 +120,17 @@ class TestSituationFlow(ChorusCase):
         self.assertEqual(second.previous_situation_id, first)
         self.assertEqual(second.line_ids.previous_cumulative_amount, 4000.0)
         self.assertEqual(second.line_ids.period_amount, 3000.0)
+
+    def test_presented_situation_is_locked(self):
+        situation = self._situation()
+        situation.action_present()
+        with self.assertRaises(UserError):
+            situation.write({"contract_number": "OTHER"})
+        with self.assertRaises(UserError):
+            situation.line_ids[0].write({"progress_percent": 90.0})
+        with self.assertRaises(UserError):
+            situation.write({"line_ids": [(0, 0, {"name": "Extra", "contract_amount": 1.0})]})
+        with self.assertRaises(UserError):
+            situation.line_ids[0].unlink()
+        situation.message_post(body="still open to messages")
+        self.assertEqual(situation.contract_number, "MARCHE-2026-001")

@@ -12,8 +12,9 @@ Run alone: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port 8089``.
 import functools
 import threading
 
+from ..endpoints import TOKEN_PATH
 from .api import Api
-from .config import DEFAULT_SUBSCRIBED, MAX_PAGE_SIZE, TOKEN_PATH
+from .config import DEFAULT_SUBSCRIBED, MAX_PAGE_SIZE
 from .faults import KINDS as FAULT_KINDS
 from .seed import default_seed
 from .server import EmulatorServer

@@ -6,8 +6,9 @@ import dataclasses
 import json
 import logging
 
+from ..endpoints import TOKEN_PATH
 from . import deposits, files, schemas, searches, structures
-from .config import API_FAMILIES, MAX_PAGE_SIZE, OPERATIONS, TOKEN_PATH
+from .config import API_FAMILIES, MAX_PAGE_SIZE, SERVED_OPERATIONS
 from .faults import FaultTable
 from .replies import ApiError, business_error, gateway_error
 from .state import State
@@ -51,7 +52,7 @@ _HANDLERS = {
 def build_routes():
     """path -> Route, paths taken from the operations table."""
     return {
-        OPERATIONS[name]: Route(name, OPERATIONS[name], handler, method, schema)
+        SERVED_OPERATIONS[name]: Route(name, SERVED_OPERATIONS[name], handler, method, schema)
         for name, (handler, method, schema) in _HANDLERS.items()
     }
 
@@ -80,8 +81,8 @@ class Api:
             return error.reply
 
     def inject(self, path, kind, count=1, latency=0.0, **options):
-        """Queue a fault on a path, an operation name (see OPERATIONS), "token" or "*"; returns it."""
-        path = TOKEN_PATH if path == "token" else OPERATIONS.get(path, path)
+        """Queue a fault on a path, an operation name (see SERVED_OPERATIONS), "token" or "*"; returns it."""
+        path = TOKEN_PATH if path == "token" else SERVED_OPERATIONS.get(path, path)
         return self.faults.add(path, kind, count=count, latency=latency, **options)
 
     def reset(self, tokens=False):

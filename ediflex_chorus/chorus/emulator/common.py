@@ -2,7 +2,7 @@
 
 import math
 
-from .config import PAGE_SIZE
+from ..endpoints import PAGE_SIZE
 from .replies import business_error
 
 

@@ -4,7 +4,8 @@ import base64
 import binascii
 import hashlib
 
-from .config import ALLOWED_EXTENSIONS, MAX_FILE_BYTES, MAX_NAME_LENGTH
+from ..endpoints import MAX_FILE_BYTES, MAX_NAME_LENGTH
+from .config import ALLOWED_EXTENSIONS
 from .replies import TRA_SUCCESS_LABEL, business_error, success
 
 

@@ -4,7 +4,8 @@ No official Swagger of these APIs ships with the project: these schemas hold wha
 (required fields, types, enumerations, lengths). They are checked without ``strict``: unknown fields pass.
 """
 
-from .config import FLOW_SYNTAXES, MAX_REFERENCE_LENGTH
+from ..endpoints import MAX_REFERENCE_LENGTH
+from .config import FLOW_SYNTAXES
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer", "format": "int64"}

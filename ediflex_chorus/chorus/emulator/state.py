@@ -7,7 +7,8 @@ import secrets
 import threading
 import time
 
-from .config import INVOICE_FIRST_STATUS, WORKS_STATUSES
+from ..endpoints import WORKS_STATUSES
+from .config import INVOICE_FIRST_STATUS
 from .replies import business_error
 
 

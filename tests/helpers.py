@@ -1,0 +1,21 @@
+"""Helpers shared by the plain tests of the client and of the emulator (fixtures are in conftest.py)."""
+
+import base64
+
+from chorus.client import ChorusClient, Credentials
+
+
+def account_header(login, password):
+    """The cpro-account header value of a technical account: base64 of ``login:password``."""
+    return base64.b64encode(f"{login}:{password}".encode()).decode()
+
+
+def credentials_of(emu, **changes):
+    """The credentials the emulator accepts, as Credentials, with fields changed as asked."""
+    return Credentials(**{**emu.credentials, **changes})
+
+
+def make_client(emu, creds=None, **kwargs):
+    """A client of the emulator, with its credentials unless others are given, and a 5 s timeout unless told."""
+    kwargs.setdefault("timeout", 5.0)
+    return ChorusClient(creds or credentials_of(emu), api_base=emu.url, token_url=emu.token_url, **kwargs)
