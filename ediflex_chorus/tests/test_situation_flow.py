@@ -134,3 +134,15 @@ class TestSituationFlow(ChorusCase):
             situation.line_ids[0].unlink()
         situation.message_post(body="still open to messages")
         self.assertEqual(situation.contract_number, "MARCHE-2026-001")
+
+    def test_refusal_speaks_french_to_a_french_user(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        self.user.lang = "fr_FR"
+        self.owner.chorus_siret = "1234567890123"
+        situation = self._situation()
+        with self.assertRaises(UserError) as caught:
+            situation.with_context(lang="fr_FR").action_present()
+        message = str(caught.exception)
+        self.assertIn("Chorus Pro refuserait ce dépôt", message)
+        self.assertIn("Le SIRET du maître d'ouvrage doit comporter 14 chiffres (13 chiffres saisis).", message)
