@@ -128,7 +128,7 @@ class EdiflexSituation(models.Model):
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
-        self._check_state({"draft", "refused"}, self.env._("Only a draft or refused situation can be presented."))
+        self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
         self._transition("presented", "present")
         return True
 
