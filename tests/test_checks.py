@@ -409,6 +409,12 @@ def test_missing_reference():
     assert fields(check_situation(make_situation(piece_number=""), Frame.A4, False)) == ["piece_number"]
 
 
+def test_a_piece_number_over_20_characters_is_refused():
+    assert check_situation(make_situation(piece_number="S" * 20), Frame.A4, False) == []
+    [problem] = check_situation(make_situation(piece_number="S" * 21), Frame.A4, False)
+    assert problem.field == "piece_number" and "21" in problem.message and "20" in problem.message
+
+
 @pytest.mark.parametrize(("changes", "field"), [({"currency": "euro"}, "currency"),
                                                 ({"vat_type": "TVA"}, "vat_type")])
 def test_currency_and_vat_type(changes, field):

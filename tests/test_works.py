@@ -10,7 +10,7 @@ import factories
 import pytest
 from factories import PDF
 
-from chorus.endpoints import MAX_REFERENCE_LENGTH
+from chorus.endpoints import MAX_PIECE_NUMBER_LENGTH
 from chorus.works import (
     Document,
     Frame,
@@ -169,13 +169,13 @@ def test_piece_number_differs_per_frame():
 
 
 def test_piece_number_at_the_length_limit():
-    fits = "X" * (MAX_REFERENCE_LENGTH - 3)
+    fits = "X" * (MAX_PIECE_NUMBER_LENGTH - 3)
     assert piece_number(fits, Frame.A4) == fits + "-A4"
-    too_long = "X" * (MAX_REFERENCE_LENGTH - 2)
+    too_long = "X" * (MAX_PIECE_NUMBER_LENGTH - 2)
     number = piece_number(too_long, Frame.A4)
-    assert len(number) == MAX_REFERENCE_LENGTH
+    assert len(number) == MAX_PIECE_NUMBER_LENGTH
     assert number.endswith("-A4")
-    assert number != too_long[:MAX_REFERENCE_LENGTH]
+    assert number != too_long[:MAX_PIECE_NUMBER_LENGTH]
 
 
 def test_long_piece_number_is_stable_and_distinct():
@@ -183,10 +183,16 @@ def test_long_piece_number_is_stable_and_distinct():
     second = "CHANTIER-ECOLE-JULES-FERRY-LOT-03-GROS-OEUVRE-SITUATION-0002"
     number = piece_number(first, Frame.A4)
     assert number == piece_number(first, Frame.A4)
-    assert len(number) == MAX_REFERENCE_LENGTH
-    assert number.startswith(first[:38] + "-")
+    assert len(number) == MAX_PIECE_NUMBER_LENGTH
+    assert number.startswith(first[:MAX_PIECE_NUMBER_LENGTH - 12] + "-")
     assert number != piece_number(second, Frame.A4)
-    assert len(piece_number(first, Frame.A13)) == MAX_REFERENCE_LENGTH
+    assert len(piece_number(first, Frame.A13)) == MAX_PIECE_NUMBER_LENGTH
+
+
+def test_piece_number_is_at_most_the_official_20_characters():
+    assert MAX_PIECE_NUMBER_LENGTH == 20
+    assert piece_number("SIT-2026-0007-R2", Frame.A13) == "SIT-2026-0007-R2-A13"
+    assert len(piece_number("SIT-2026-10000-R12", Frame.A13)) == 20
 
 
 def test_piece_number_needs_a_reference():

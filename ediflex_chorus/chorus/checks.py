@@ -309,9 +309,15 @@ def _text(value):
 def _header_problems(situation):
     """Reference, dates, currency and VAT type of the situation."""
     problems = []
-    if not _text(situation.piece_number).strip():
+    number = _text(situation.piece_number).strip()
+    if not number:
         problems.append(Problem.of("piece_number", _("The situation has no reference: number it before "
                                                      "depositing.")))
+    elif len(number) > endpoints.MAX_PIECE_NUMBER_LENGTH:
+        problems.append(Problem.of("piece_number", _("The piece number %(number)s has %(length)s characters; "
+                                                     "Chorus Pro takes at most %(limit)s: shorten the "
+                                                     "situation's reference."),
+                                   number=number, length=len(number), limit=endpoints.MAX_PIECE_NUMBER_LENGTH))
     problems += _date_problems(situation)
     if not isinstance(situation.currency, str) or not _CURRENCY.fullmatch(situation.currency):
         problems.append(Problem.of("currency", _("The currency must be a 3-letter ISO code such as 'EUR' "

@@ -240,6 +240,9 @@ class ChorusClient:
                    "Accept": "application/json"}
         if data is not None:
             headers["Content-Type"] = ep.CONTENT_TYPE
+        if isinstance(data, _Base64Body):
+            data = data.fresh()
+            headers["Content-Length"] = str(len(data))
         return self._http(operation, method, url, data=data, headers=headers)
 
     def call(self, operation, body=None):
@@ -247,8 +250,8 @@ class ChorusClient:
         if operation not in ep.OPERATIONS:
             raise ValueError(f"Unknown Chorus Pro operation {operation!r}")
         url = self.api_base + ep.OPERATIONS[operation]
-        method = "GET" if operation in ep.GET_OPERATIONS else "POST"
-        data = None if method == "GET" else _encode(body if body is not None else {})
+        method = "POST"
+        data = body if isinstance(body, _Base64Body) else _encode(body if body is not None else {})
         try:
             token = self._token()
             response = self._send(operation, method, url, data, token)
@@ -307,34 +310,43 @@ class ChorusClient:
 
     # ------------------------------------------------------------------ pages
 
-    def _all_pages(self, operation, body):
-        """Every item of a paginated search, reading pages until pageCourante >= pages."""
+    def _pages(self, operation, body):
+        """Each page of a paginated search, as a list, until pageCourante >= pages."""
         paging_key, list_key = ep.PAGINATION[operation]
-        items, page = [], 1
+        page = 1
         while True:
             request = dict(body)
             request[paging_key] = {**(body.get(paging_key) or {}), "pageResultatDemandee": page,
                                    "nbResultatsParPage": self.page_size}
-            answer = self.call(operation, request)
+            answer = self._call_or_empty(operation, request)
             chunk = answer.get(list_key) or []
             if not isinstance(chunk, list):
                 raise ChorusProtocolError(f"{list_key} is not a list", code="malformed", operation=operation)
-            items.extend(chunk)
+            yield chunk
             info = answer.get("parametresRetour") or {}
             current = _as_int(info.get("pageCourante"), page)
             pages = _as_int(info.get("pages"), current)
             if current >= pages or not chunk:
-                return items
+                return
             if current != page or page >= ep.MAX_PAGES:
                 raise ChorusProtocolError(f"page {page} was asked, page {current} of {pages} came back",
                                           code="pagination", operation=operation)
             page += 1
 
-    # ------------------------------------------------------------------ operations
+    def _call_or_empty(self, operation, body):
+        """The answer of a search; a documented "no result" code gives an empty answer, not an error."""
+        try:
+            return self.call(operation, body)
+        except ChorusBusinessError as error:
+            if error.code in ep.NO_RESULT_CODES.get(operation, ()):
+                return {}
+            raise
 
-    def health_check(self):
-        """GET the transverses health check."""
-        return self.call("health_check")
+    def _all_pages(self, operation, body):
+        """Every item of a paginated search."""
+        return [item for chunk in self._pages(operation, body) for item in chunk]
+
+    # ------------------------------------------------------------------ structures
 
     def search_structures(self, siret):
         """Structures whose identifier is this SIRET (listeStructures)."""
@@ -356,69 +368,163 @@ class ChorusClient:
         """Every service of a structure (listeServices, all pages)."""
         return self._all_pages("structures_services", {"idStructure": id_structure})
 
+    # ------------------------------------------------------------------ works pieces
+
     def upload_file(self, name, content, mime_type="application/pdf"):
-        """Upload an attachment (transverses ajouter/fichier) and return its pieceJointeId."""
-        body = {"pieceJointeFichier": _b64(content), "pieceJointeNom": name,
-                "pieceJointeTypeMime": mime_type, "pieceJointeExtension": _extension(name)}
-        answer = self.call("file_upload", body)
+        """Upload an attachment (transverses ajouter/fichier) and return its pieceJointeId.
+
+        The JSON body is streamed: the base64 text is encoded chunk by chunk while it is sent, so that a large
+        file is never held as base64 text, JSON text and JSON bytes at once.
+        """
+        fields_ = {"pieceJointeNom": name, "pieceJointeTypeMime": mime_type,
+                   "pieceJointeExtension": _extension(name)}
+        answer = self.call("file_upload", _Base64Body(fields_, "pieceJointeFichier", content))
         attachment_id = answer.get("pieceJointeId")
         if attachment_id is None:
             raise ChorusProtocolError("the upload answer has no pieceJointeId", code="malformed",
                                       operation="file_upload")
         return attachment_id
 
-    def deposit_invoice_pdf(self, name, content, user_id=None):
-        """Upload an invoice PDF (factures deposer/pdf); the answer holds pieceJointeId."""
-        body = {"fichierFacture": _b64(content), "nomFichier": name, "formatDepot": ep.PDF_DEPOSIT_FORMAT}
-        if user_id is not None:
-            body["idUtilisateurCourant"] = user_id
-        return self.call("invoice_deposit_pdf", body)
-
-    def submit_invoice(self, payload):
-        """Submit an invoice (factures soumettre)."""
-        return self.call("invoice_submit", payload)
-
     def submit_works(self, payload):
-        """Submit a works piece (facturesTravaux soumettre)."""
-        return self.call("works_submit", payload)
+        """Submit a works piece (facturesTravaux soumettre); returns a SubmitResult."""
+        answer = self.call("works_submit", payload)
+        for key in ep.WORKS_SUBMIT_ID_KEYS:
+            piece_id = _as_int(answer.get(key), None)
+            if piece_id:
+                return SubmitResult(piece_id=piece_id, id_key=key)
+        return SubmitResult(piece_id=None)
 
-    def deposit_flow(self, name, content, syntax=ep.FLOW_SYNTAX_FACTURX, signed=False):
-        """Deposit a file flow (factures deposer/flux); the answer holds numeroFluxDepot."""
-        body = {"fichierFlux": _b64(content), "nomFichier": name, "syntaxeFlux": syntax, "avecSignature": signed}
-        return self.call("flow_deposit", body)
+    def works_pages(self, since=None, until=None):
+        """The supplier's works pieces whose status changed in [since, until], page by page (WorksPiece lists)."""
+        body = {"roleUtilisateur": ep.SUPPLIER_ROLE}
+        if since is not None:
+            body[ep.WORKS_PERIOD_FROM] = _timestamp(since)
+        if until is not None:
+            body[ep.WORKS_PERIOD_TO] = _timestamp(until)
+        for chunk in self._pages("works_search", body):
+            yield [piece for piece in map(WorksPiece.from_answer, chunk) if piece is not None]
 
-    def flow_report(self, flow_number):
-        """The detailed report of a deposited flow (etatCourantDepotFlux, errors)."""
-        return self.call("flow_report", {"numeroFluxDepot": flow_number})
+    def find_works_piece(self, piece_number, since=None):
+        """The works piece numbered piece_number whose status changed since ``since``, or None.
 
-    def search_supplier_invoices(self, criteria):
-        """Every invoice of the supplier matching the criteria (all pages)."""
-        return self._all_pages("invoice_search_supplier", dict(criteria or {}))
-
-    def search_works(self, criteria):
-        """Every works piece matching the criteria, as supplier (all pages)."""
-        body = dict(criteria or {})
-        body.setdefault("roleUtilisateur", ep.SUPPLIER_ROLE)
-        return self._all_pages("works_search", body)
-
-    def find_works_piece(self, piece_number):
-        """The works piece whose numeroFacture is piece_number, or None."""
-        for piece in self.search_works({"numeroFacture": piece_number}):
-            if piece.get("numeroFacture") == piece_number:
-                return piece
+        The works search has no filter by number: the period is searched and the number matched here.
+        """
+        for chunk in self.works_pages(since=since):
+            for piece in chunk:
+                if piece.number == piece_number:
+                    return piece
         return None
 
-    def invoice_history(self, invoice_id):
-        """The status history of an invoice or works piece (statutCourantCode, historiquesDesStatuts)."""
-        return self.call("invoice_history", {"idFacture": invoice_id})
+    def piece_status(self, piece_id):
+        """The current status code of one piece (factures consulter/historique), or None."""
+        answer = self.call("invoice_history", {"idFacture": piece_id})
+        return answer.get("statutCourantCode") or None
 
-    def deposit_works(self, payload, document):
-        """Upload the document then submit the works piece with it as main attachment (2 HTTP calls)."""
-        attachment_id = self.upload_file(document.name, document.content, document.mime_type)
-        body = dict(payload)
-        body.setdefault("modeDepot", ep.DEPOSIT_MODE_PDF)
-        current = (body.get("pieceJointePrincipale") or [{}])[0]
-        designation = current.get("pieceJointePrincipaleDesignation") or document.name
-        body["pieceJointePrincipale"] = [{"pieceJointePrincipaleDesignation": designation,
-                                          "pieceJointePrincipaleId": attachment_id}]
-        return self.submit_works(body)
+
+@dataclass(frozen=True)
+class SubmitResult:
+    """What a works submission surely returned: the piece id when the answer carried one."""
+
+    piece_id: int | None
+    id_key: str | None = None
+
+
+@dataclass(frozen=True)
+class WorksPiece:
+    """One works piece as the works search lists it (ids and amounts may come as strings); id None = unknown."""
+
+    id: int | None
+    number: str
+    status: str | None
+    status_at: datetime.datetime | None = None  # naive UTC, when Chorus Pro gave the status
+
+    @classmethod
+    def from_answer(cls, item):
+        """A WorksPiece from one item of listeFacturesTravaux, or None when it has no usable id or number."""
+        if not isinstance(item, dict):
+            return None
+        piece_id = _as_int(item.get(ep.WORKS_PIECE_ID), None)
+        number = item.get(ep.WORKS_PIECE_NUMBER)
+        if not piece_id or not isinstance(number, str) or not number:
+            return None
+        return cls(id=piece_id, number=number, status=item.get(ep.WORKS_PIECE_STATUS) or None,
+                   status_at=_parse_timestamp(item.get(ep.WORKS_PIECE_STATUS_AT)))
+
+
+def _timestamp(moment):
+    """An aware ISO 8601 date-time for the search periods (naive datetimes are taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return moment.isoformat(timespec=ep.PERIOD_TIMESPEC)
+
+
+def _parse_timestamp(text):
+    """A naive UTC datetime from Chorus Pro's date-time text, or None when it is absent or unreadable."""
+    if not isinstance(text, str) or not text:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.UTC).replace(tzinfo=None)
+    return moment
+
+
+class _Base64Body:
+    """A JSON object body with one base64 field, produced while it is sent (requests streams it).
+
+    Only the file's bytes are held; the base64 text is encoded in small chunks. ``fresh()`` gives a new reader,
+    for the one retry after a 401.
+    """
+
+    CHUNK = 3 * 64 * 1024  # a multiple of 3: each chunk encodes to base64 without padding
+
+    def __init__(self, fields_, b64_field, content):
+        head = _encode(fields_)[:-1]  # the object without its closing brace
+        self._head = head + (b", " if fields_ else b"") + json.dumps(b64_field).encode() + b': "'
+        self._tail = b'"}'
+        self._content = memoryview(content)
+        self._length = len(self._head) + 4 * ((len(content) + 2) // 3) + len(self._tail)
+
+    def fresh(self):
+        """A new stream of the same body."""
+        return _Base64Stream(self)
+
+    def __len__(self):
+        return self._length
+
+
+class _Base64Stream:
+    """The readable, iterable stream of a _Base64Body, with its length (so requests sends Content-Length)."""
+
+    def __init__(self, body):
+        self._body = body
+        self._chunks = self._generate()
+        self._buffer = b""
+
+    def __len__(self):
+        return len(self._body)
+
+    def _generate(self):
+        body = self._body
+        yield body._head
+        content, step = body._content, body.CHUNK
+        for start in range(0, len(content), step):
+            yield base64.b64encode(content[start:start + step])
+        yield body._tail
+
+    def __iter__(self):
+        yield from self._chunks
+
+    def read(self, size=-1):
+        """Up to size bytes of the body (all that is left when size < 0)."""
+        while size < 0 or len(self._buffer) < size:
+            chunk = next(self._chunks, None)
+            if chunk is None:
+                break
+            self._buffer += chunk
+        if size < 0:
+            size = len(self._buffer)
+        data, self._buffer = self._buffer[:size], self._buffer[size:]
+        return data

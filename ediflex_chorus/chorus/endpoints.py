@@ -26,34 +26,27 @@ ENVIRONMENTS = {
     ),
 }
 
-# Operation name -> path below the API base. Every call is a JSON POST except those in GET_OPERATIONS.
+# Operation name -> path below the API base. Every call is a JSON POST.
 OPERATIONS = {
-    "health_check": "/cpro/transverses/v1/health-check",
     "structures_search": "/cpro/structures/v1/rechercher",
     "structures_consult": "/cpro/structures/v1/consulter",
     "structures_services": "/cpro/structures/v1/rechercher/services",
     "file_upload": "/cpro/transverses/v1/ajouter/fichier",
-    "invoice_deposit_pdf": "/cpro/factures/v1/deposer/pdf",
-    "invoice_submit": "/cpro/factures/v1/soumettre",
     "works_submit": "/cpro/facturesTravaux/v1/soumettre",  # UNCERTAIN: the service soumettreFactureTravaux exists
-    "flow_deposit": "/cpro/factures/v1/deposer/flux",
-    "flow_report": "/cpro/transverses/v1/consulterCRDetaille",
-    "invoice_search_supplier": "/cpro/factures/v1/rechercher/fournisseur",
     "works_search": "/cpro/facturesTravaux/v1/rechercher",
     "invoice_history": "/cpro/factures/v1/consulter/historique",
 }
 
-GET_OPERATIONS = frozenset({"health_check"})
-
 # Paginated operation -> (key of the paging parameters in the request, key of the list in the answer).
-# The Structures Swagger names the services paging block parametresRechercherServicesStructure;
-# the invoice searches use parametresRecherche (UNCERTAIN for facturesTravaux).
+# The Structures Swagger names the services paging block parametresRechercherServicesStructure; the works
+# search's shape is that of the shared notes (section 5, from a mature client's code and fixtures).
 PAGINATION = {
     "structures_search": ("parametres", "listeStructures"),
     "structures_services": ("parametresRechercherServicesStructure", "listeServices"),
-    "invoice_search_supplier": ("parametresRecherche", "listeFactures"),
-    "works_search": ("parametresRecherche", "listeFactures"),
+    "works_search": ("rechercheFactureTravaux", "listeFacturesTravaux"),
 }
+# Operation -> codeRetour values that mean "no result": an empty list, not an error (HTTP 200).
+NO_RESULT_CODES = {"works_search": frozenset({20007})}
 MAX_PAGES = 1000  # a safety stop against an answer whose pagination never ends
 
 TOKEN_PATH = "/api/oauth/token"
@@ -64,16 +57,30 @@ CONTENT_TYPE = "application/json;charset=utf-8"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a file must be strictly smaller
 MAX_NAME_LENGTH = 50
-MAX_REFERENCE_LENGTH = 50
+MAX_REFERENCE_LENGTH = 50  # contract number, commitment number (numeroBonCommande)
+MAX_PIECE_NUMBER_LENGTH = 20  # numeroFactureSaisi: the official field length
 PAGE_SIZE = 100  # default page size for searches
 
 SUCCESS_CODE = 0
-PDF_DEPOSIT_FORMAT = "PDF_NON_SIGNE"
 DEPOSIT_MODE_PDF = "DEPOT_PDF_API"
-FLOW_SYNTAX_FACTURX = "IN_DP_E2_CII_FACTURX"
 SIRET_TYPE = "SIRET"
 SUPPLIER_ROLE = "FOURNISSEUR"
 
+# UNCERTAIN: what the works submission answers. The piece id is read under the first of these keys that
+# the answer carries; without any, the piece is found by its number with the works search.
+WORKS_SUBMIT_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture")
+# Fields of a works piece in the works search answer (shared notes, section 5).
+WORKS_PIECE_ID = "idFactureTravaux"
+WORKS_PIECE_NUMBER = "numeroFactureTravaux"
+WORKS_PIECE_STATUS = "statutFactureTravaux"
+WORKS_PIECE_STATUS_AT = "dateHeureEtatCourant"
+WORKS_PERIOD_FROM = "periodeDateHeureEtatCourantDu"
+WORKS_PERIOD_TO = "periodeDateHeureEtatCourantAu"
+# UNCERTAIN: the exact date-time format Chorus Pro takes in the period fields (Swagger: "date-time").
+PERIOD_TIMESPEC = "milliseconds"
+
+# Statuses of works pieces (official enum, shared notes section 5). Their order beyond "deposited, MOE, MOA,
+# payment" is not documented: the addon only tells "in progress", "refused" and "done" apart.
 WORKS_STATUSES = (
     "MISE_A_DISPOSITION_MOE",
     "PRISE_EN_COMPTE_MOE",
@@ -83,5 +90,10 @@ WORKS_STATUSES = (
     "MANDATEE",
     "MISE_EN_PAIEMENT",
 )
-WORKS_REFUSED_STATUSES = ("REFUSEE_MOE", "REFUSEE_MOA", "A_RECYCLER")
+# A refusal needs the contractor's attention; Chorus Pro does not move such a piece on by itself.
+WORKS_REFUSED_STATUSES = frozenset({
+    "REFUSEE_MOE", "REFUSEE_MOA", "ERREUR_DE_MOE", "ERREUR_DE_MOA", "A_RECYCLER", "REJETEE",
+})
+# UNCERTAIN beyond MISE_EN_PAIEMENT: the end of a piece's life (paid, replaced, duplicated after a refusal).
+WORKS_DONE_STATUSES = frozenset({"MISE_EN_PAIEMENT", "REMPLACEE_PAR_A22", "DUPLIQUE_APRES_REFUS"})
 LA_POSTE_SIREN = "356000000"

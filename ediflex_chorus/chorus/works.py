@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from enum import Enum
 
-from .endpoints import DEPOSIT_MODE_PDF, MAX_REFERENCE_LENGTH
+from .endpoints import DEPOSIT_MODE_PDF, MAX_PIECE_NUMBER_LENGTH
 
 CENT = Decimal("0.01")
 HUNDRED = Decimal(100)
@@ -240,7 +240,7 @@ class Situation:
 
 
 def piece_number(situation_reference, frame):
-    """Stable piece number "<reference>-<frame short>", at most MAX_REFERENCE_LENGTH characters.
+    """Stable piece number "<reference>-<frame short>", at most MAX_PIECE_NUMBER_LENGTH (20) characters.
 
     A reference that already ends with "-<frame short>" and fits is returned unchanged (idempotent). A
     reference too long is cut and followed by "-" and the first 8 hex digits (upper case) of the SHA-256 of
@@ -251,12 +251,12 @@ def piece_number(situation_reference, frame):
         raise ValueError("A situation reference is needed to number a works piece.")
     frame = Frame(frame)
     suffix = f"-{frame.short}"
-    if reference.endswith(suffix) and len(reference) <= MAX_REFERENCE_LENGTH:
+    if reference.endswith(suffix) and len(reference) <= MAX_PIECE_NUMBER_LENGTH:
         return reference
-    if len(reference) + len(suffix) <= MAX_REFERENCE_LENGTH:
+    if len(reference) + len(suffix) <= MAX_PIECE_NUMBER_LENGTH:
         return reference + suffix
     digest = hashlib.sha256(reference.encode("utf-8")).hexdigest()[:8].upper()
-    keep = MAX_REFERENCE_LENGTH - len(suffix) - len(digest) - 1
+    keep = MAX_PIECE_NUMBER_LENGTH - len(suffix) - len(digest) - 1
     return f"{reference[:keep]}-{digest}{suffix}"
 
 

@@ -1,289 +1,34 @@
 import logging
-import re
+import time
 from datetime import timedelta
-from decimal import Decimal
 
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 
-from ..chorus import checks, works
-from ..chorus.client import ChorusClient, Credentials
-from ..chorus.errors import ChorusError
+from ..chorus import works
+from ..chorus.client import ChorusClient, Credentials, WorksPiece
+from ..chorus.errors import ChorusBusinessError, ChorusError
 
 _logger = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 50
 CLIENT_TIMEOUT_SECONDS = 30.0
 STATUS_DELAY_SECONDS = 30
-
-
-def _decimal(value):
-    return Decimal(str(value or 0))
+# A search period starts this much before the last known moment: clocks of Odoo and Chorus Pro may differ.
+CLOCK_MARGIN = timedelta(minutes=10)
+# A cron run stops taking new work after this long, well within Odoo's cron time limit (120 s by default);
+# what is left is reported to Odoo's cron progress, which runs the job again at once.
+CRON_BUDGET_SECONDS = 60
+STATUS_SYNC_PARAM = "ediflex_chorus.status_synced_until.%s"
 
 
 class EdiflexChorusConnector(models.AbstractModel):
-    """The only door to Chorus Pro: records to plain data, plain data to the core, results to the log."""
+    """The only door to Chorus Pro: it sends the frozen deposits and reads the statuses (crons)."""
 
     _name = "ediflex.chorus.connector"
     _description = "Chorus Pro Connector"
 
-    # ------------------------------------------------------------------ records -> plain data
-
-    @api.model
-    def _core_line(self, line):
-        return works.SituationLine(
-            description=line.name or "",
-            contract_amount=_decimal(line.contract_amount),
-            progress_percent=_decimal(line.progress_percent),
-            previous_cumulative_amount=_decimal(line.previous_cumulative_amount),
-            vat_rate=_decimal(line.vat_rate),
-            reference=line.code or "",
-        )
-
-    @api.model
-    def _situation_totals(self, situation):
-        lines = [self._core_line(line) for line in situation.line_ids]
-        return works.compute_totals(lines, _decimal(situation.retention_rate))
-
-    @api.model
-    def _core_party(self, partner, service=None):
-        return works.Party(
-            siret=(partner.chorus_siret or "").strip(),
-            name=partner.name or "",
-            service_code=service.code if service else "",
-            id_structure=partner.chorus_structure_id or None,
-        )
-
-    @api.model
-    def _core_situation(self, situation, frame, document, piece_number):
-        company = situation.company_id
-        contractor = works.Party(
-            siret=(company.chorus_siret or "").strip(),
-            name=company.name,
-            id_structure=company.chorus_structure_id or None,
-        )
-        contract = works.Contract(
-            number=situation.contract_number or "",
-            commitment_number=situation.commitment_number or "",
-            owner=self._core_party(situation.owner_id, situation.owner_service_id),
-            manager=self._core_party(situation.manager_id, situation.manager_service_id),
-        )
-        return works.Situation(
-            piece_number=piece_number,
-            date=situation.date,
-            period_start=situation.period_start,
-            period_end=situation.period_end,
-            final=situation.kind == "final",
-            contractor=contractor,
-            contract=contract,
-            lines=tuple(self._core_line(line) for line in situation.line_ids),
-            retention_rate=_decimal(situation.retention_rate),
-            document=document,
-            currency=situation.currency_id.name or "EUR",
-        )
-
-    @api.model
-    def _owner_rules(self, situation):
-        owner = situation.owner_id
-        return checks.StructureRules(
-            service_code_required=owner.chorus_service_code_required,
-            commitment_required=owner.chorus_commitment_required,
-        )
-
-    @api.model
-    def _new_piece_number(self, situation, frame):
-        # A situation presented again after a refusal is a new piece: its number carries the revision.
-        done = situation.deposit_ids.filtered(lambda d: d.frame == frame.short and d.state not in ("to_send", "error"))
-        reference = situation.name.replace("/", "-")
-        return works.piece_number(f"{reference}-R{len(done) + 1}" if done else reference, frame)
-
-    # ------------------------------------------------------------------ transitions
-
-    @api.model
-    def _record_deposits(self, situations, step):
-        """Check the situations and record one deposit each, to be sent after commit."""
-        problems = []
-        todo = []
-        for situation in situations.filtered(lambda s: s.company_id.chorus_enabled):
-            frame = works.frame_for(step, situation.kind == "final")
-            document = self._render_document(situation, frame)
-            found = self._situation_problems(situation, frame, document)
-            problems += [(situation, problem) for problem in found]
-            todo.append((situation, frame, document))
-        if problems:
-            raise UserError(self._format_problems(problems))
-        for situation, frame, document in todo:
-            self._upsert_deposit(situation, frame, document)
-        if todo:
-            self._trigger_send()
-
-    @api.model
-    def _situation_problems(self, situation, frame, document, piece_number=None):
-        company = situation.company_id
-        piece_number = piece_number or self._new_piece_number(situation, frame)
-        core = self._core_situation(situation, frame, document, piece_number)
-        found = checks.check_situation(
-            core, frame, company.chorus_environment == "production", self._owner_rules(situation)
-        )
-        return found + self._company_problems(company)
-
-    @api.model
-    def _company_problems(self, company):
-        sudo_company = company.sudo()
-        missing = [
-            label for label, value in (
-                (self.env._("technical login"), sudo_company.chorus_login),
-                (self.env._("technical password"), sudo_company.chorus_password),
-                (self.env._("PISTE client ID"), sudo_company.chorus_client_id),
-                (self.env._("PISTE client secret"), sudo_company.chorus_client_secret),
-            ) if not value
-        ]
-        if not missing:
-            return []
-        message = self.env._(
-            "Set the %(items)s of the company %(company)s in Settings > Dematerialisation to Chorus Pro.",
-            items=", ".join(missing), company=company.name,
-        )
-        return [checks.Problem(field="company", message=message)]
-
-    @api.model
-    def _format_problems(self, problems):
-        lines = [self.env._("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
-        lines += [
-            self.env._("- %(situation)s: %(problem)s", situation=situation.name, problem=self._problem_text(problem))
-            for situation, problem in problems
-        ]
-        return "\n".join(lines)
-
-    @api.model
-    def _problem_text(self, problem):
-        """A problem in the user's language: the checks' English template translated and filled with its params.
-
-        A problem without template (the company problems, built here) holds a message already translated.
-        """
-        if not problem.template:
-            return problem.message
-        return self.env._(problem.template, **dict(problem.params))
-
-    @api.model
-    def _render_document(self, situation, frame):
-        report = self.env.ref("ediflex_chorus.action_report_situation")
-        # Tests render HTML unless forced; the deposited copy must always be a real PDF.
-        content, _format = report.with_context(force_report_rendering=True)._render_qweb_pdf(
-            report, situation.ids
-        )
-        name = re.sub(r"[^A-Za-z0-9._-]", "-", f"{situation.name}-{frame.short}")[:46] + ".pdf"
-        return works.Document(name=name, content=content)
-
-    @api.model
-    def _upsert_deposit(self, situation, frame, document):
-        Deposit = self.env["ediflex.chorus.deposit"].sudo()
-        attachment = self.env["ir.attachment"].sudo().create({
-            "name": document.name,
-            "raw": document.content,
-            "mimetype": "application/pdf",
-            "res_model": "ediflex.situation",
-            "res_id": situation.id,
-            "company_id": situation.company_id.id,
-        })
-        live = Deposit.search([
-            ("situation_id", "=", situation.id), ("frame", "=", frame.short), ("state", "in", ("to_send", "error")),
-        ], limit=1)
-        if live:
-            # The pair (situation, frame) keeps one live deposit: it now carries the newer copy.
-            live.write({"attachment_id": attachment.id, "state": "to_send", "next_attempt_date": False})
-            return live
-        deposit = Deposit.create({
-            "situation_id": situation.id,
-            "company_id": situation.company_id.id,
-            "frame": frame.short,
-            "piece_number": self._new_piece_number(situation, frame),
-            "attachment_id": attachment.id,
-        })
-        situation.message_post(body=self.env._("Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.",
-                                      piece=deposit.piece_number))
-        return deposit
-
-    # ------------------------------------------------------------------ sending, after commit
-
-    @api.model
-    def _trigger_send(self):
-        self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
-
-    @api.model
-    def _cron_send_deposits(self, limit=SEND_BATCH_SIZE):
-        """Send the deposits that are due, each in its own transaction."""
-        Deposit = self.env["ediflex.chorus.deposit"].sudo()
-        now = fields.Datetime.now()
-        due = Deposit.search([
-            "|", ("state", "=", "to_send"),
-            "&", "&", ("state", "=", "error"), ("retryable", "=", True), ("next_attempt_date", "<=", now),
-        ], order="id", limit=limit)
-        for deposit in due:
-            if self._lock(deposit):
-                self._send_deposit(deposit)
-                self._commit()
-        if due:
-            # A first look at Chorus Pro's status soon after sending, then the hourly rhythm.
-            self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
-                fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
-            )
-        self._schedule_retry()
-
-    @api.model
-    def _schedule_retry(self):
-        # Wake the cron when the next transient failure is due, rather than at its next interval.
-        next_error = self.env["ediflex.chorus.deposit"].sudo().search(
-            [("state", "=", "error"), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
-            order="next_attempt_date", limit=1,
-        )
-        if next_error:
-            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
-
-    @api.model
-    def _lock(self, deposit):
-        # Another cron worker may hold the row; SKIP LOCKED leaves it to that worker.
-        self.env.cr.execute(
-            "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN ('to_send', 'error') "
-            "FOR UPDATE SKIP LOCKED", (deposit.id,)
-        )
-        return bool(self.env.cr.fetchone())
-
-    @api.model
-    def _send_deposit(self, deposit):
-        frame = works.Frame[deposit.frame]
-        situation = deposit.situation_id
-        document = works.Document(name=deposit.attachment_id.name, content=deposit.attachment_id.raw or b"")
-        problems = self._situation_problems(situation, frame, document, deposit.piece_number)
-        if problems:
-            deposit._mark_failed(UserError("\n".join(self._problem_text(p) for p in problems)))
-            return
-        tried_before = deposit.attempts > 0
-        deposit._mark_attempt()
-        # The attempt is on record before the call: if the process dies during it, the next attempt
-        # looks the piece up on Chorus Pro instead of depositing it blindly a second time. The commit
-        # releases the row: take it again, or leave the deposit to whoever took it in between.
-        self._commit()
-        if not self._lock(deposit):
-            return
-        try:
-            client = self._client(deposit.company_id)
-            answer = client.find_works_piece(deposit.piece_number) if tried_before else None
-            if not answer:
-                core = self._core_situation(situation, frame, document, deposit.piece_number)
-                answer = client.deposit_works(works.build_works_payload(frame, core), document)
-        except ChorusError as error:
-            _logger.info("Chorus Pro deposit %s failed: %s", deposit.piece_number, error)
-            deposit._mark_failed(error)
-            return
-        deposit._mark_sent(answer)
-        situation.message_post(body=self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number))
-
-    @api.model
-    def _commit(self):
-        # Crons commit each deposit so that one failure never undoes the others; tests must not commit.
-        if not tools.config["test_enable"] and not modules.module.current_test:
-            self.env.cr.commit()  # pylint: disable=invalid-commit
+    # ------------------------------------------------------------------ clients
 
     @api.model
     def _client(self, company):
@@ -302,33 +47,235 @@ class EdiflexChorusConnector(models.AbstractModel):
             timeout=CLIENT_TIMEOUT_SECONDS,
         )
 
-    # ------------------------------------------------------------------ statuses and structures
+    @api.model
+    def _commit(self):
+        # Crons commit each deposit so that one failure never undoes the others; tests must not commit.
+        if not tools.config["test_enable"] and not modules.module.current_test:
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _notify_progress(self, done, remaining):
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+
+    # ------------------------------------------------------------------ sending, after commit
+
+    @api.model
+    def _trigger_send(self):
+        self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
+
+    @api.model
+    def _due_domain(self):
+        return [
+            ("company_id.chorus_enabled", "=", True),
+            "|", ("state", "=", "to_send"),
+            "&", "&", ("state", "=", "error"), ("retryable", "=", True),
+            ("next_attempt_date", "<=", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _cron_send_deposits(self, limit=SEND_BATCH_SIZE):
+        """Send the deposits that are due, each in its own transaction, while any is due."""
+        Deposit = self.env["ediflex.chorus.deposit"].sudo()
+        self._hold_disabled()
+        started, done, clients = time.monotonic(), 0, {}
+        try:
+            while time.monotonic() - started < CRON_BUDGET_SECONDS:
+                due = Deposit.search(self._due_domain(), order="id", limit=limit)
+                sent = 0
+                for deposit in due:
+                    if self._lock(deposit):
+                        client = clients.get(deposit.company_id.id) or self._client(deposit.company_id)
+                        clients[deposit.company_id.id] = client
+                        self._send_deposit(deposit, client)
+                        self._commit()
+                        sent += 1
+                done += sent
+                if len(due) < limit or not sent:
+                    break
+        finally:
+            for client in clients.values():
+                client.close()
+        remaining = Deposit.search_count(self._due_domain())
+        self._notify_progress(done, remaining)
+        if done:
+            # A first look at Chorus Pro's status soon after sending, then the hourly rhythm.
+            self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
+                fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
+            )
+        self._schedule_retry()
+
+    @api.model
+    def _hold_disabled(self):
+        """Deposits of a company whose Chorus Pro switch is off wait, saying so, until it is on again."""
+        waiting = self.env["ediflex.chorus.deposit"].sudo().search(
+            [("state", "=", "to_send"), ("company_id.chorus_enabled", "=", False)]
+        )
+        waiting.write({"state": "waiting"})
+
+    @api.model
+    def _schedule_retry(self):
+        # Wake the cron when the next transient failure is due, rather than at its next interval.
+        next_error = self.env["ediflex.chorus.deposit"].sudo().search(
+            [("state", "=", "error"), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
+            order="next_attempt_date", limit=1,
+        )
+        if next_error:
+            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
+
+    @api.model
+    def _lock(self, deposit):
+        # Another cron worker may hold the row; SKIP LOCKED leaves it to that worker.
+        self.env.cr.execute(
+            "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN ('to_send', 'error') "
+            "FOR UPDATE SKIP LOCKED", (deposit.id,)
+        )
+        found = bool(self.env.cr.fetchone())
+        if found:
+            deposit.invalidate_recordset()
+        return found
+
+    @api.model
+    def _send_deposit(self, deposit, client):
+        """Send one frozen deposit exactly as recorded, or find it on Chorus Pro after an unknown outcome."""
+        if not deposit._still_wanted():
+            deposit._cancel(self.env._("the situation is no longer %(state)s.", state=deposit.situation_id.state))
+            return
+        tried_before = deposit.attempts > 0
+        deposit._mark_attempt()
+        # The attempt is on record before the call: if the process dies during it, the next attempt
+        # looks the piece up on Chorus Pro instead of depositing it blindly a second time. The commit
+        # releases the row: take it again, or leave the deposit to whoever took it in between.
+        self._commit()
+        if not self._lock(deposit):
+            return
+        try:
+            piece = self._find_piece(deposit, client) if tried_before else None
+            if piece is None:
+                piece = self._submit(deposit, client)
+        except ChorusError as error:
+            _logger.info("Chorus Pro deposit %s failed: %s", deposit.piece_number, error)
+            deposit._mark_failed(error)
+            return
+        deposit._mark_sent(piece.id, piece.status, piece.status_at)
+        deposit.situation_id._message_log(
+            body=self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number)
+        )
+
+    @api.model
+    def _find_piece(self, deposit, client):
+        """The piece of this deposit on Chorus Pro, found by its number, or None."""
+        since = (deposit.first_attempt_date or deposit.create_date) - CLOCK_MARGIN
+        return client.find_works_piece(deposit.piece_number, since=since)
+
+    @api.model
+    def _submit(self, deposit, client):
+        """Upload the frozen PDF and submit the frozen payload; the piece as far as Chorus Pro told it."""
+        attachment = deposit.attachment_id.sudo()
+        file_id = client.upload_file(attachment.name, attachment.raw or b"", attachment.mimetype or "application/pdf")
+        deposit.chorus_attachment_id = file_id
+        try:
+            result = client.submit_works(works.with_attachment(deposit._payload_dict(), file_id))
+        except ChorusBusinessError:
+            # Refused, perhaps because the number is already there (a lost answer before): that is no rejection.
+            found = self._find_piece(deposit, client)
+            if found is None:
+                raise
+            return found
+        if result.piece_id:
+            return WorksPiece(id=result.piece_id, number=deposit.piece_number, status=None)
+        # The answer carried no id: find the piece by its number, or leave it to the status follow-up.
+        return self._find_piece(deposit, client) or WorksPiece(id=None, number=deposit.piece_number, status=None)
+
+    # ------------------------------------------------------------------ statuses
 
     @api.model
     def _cron_fetch_statuses(self):
-        """Ask Chorus Pro for the status of every sent piece that is not paid yet."""
-        deposits = self.env["ediflex.chorus.deposit"].sudo().search([
-            ("state", "in", ("sent", "received")), ("chorus_invoice_id", "!=", 0),
-            ("chorus_status", "not in", ("MISE_EN_PAIEMENT",)),
-        ])
-        self._fetch_statuses(deposits)
+        """Read the statuses of the open pieces of each company, one works search page at a time."""
+        Deposit = self.env["ediflex.chorus.deposit"].sudo()
+        started, done = time.monotonic(), 0
+        left = Deposit.search([("state", "in", ("sent", "received"))]).company_id
+        for company in left:
+            if time.monotonic() - started > CRON_BUDGET_SECONDS:
+                break
+            updated, complete = self._sync_company_statuses(company, started)
+            done += updated
+            if complete:
+                left -= company
+        self._notify_progress(done, len(left))
 
     @api.model
-    def _fetch_statuses(self, deposits):
+    def _sync_company_statuses(self, company, started):
+        """Follow every open piece of a company with one works search call per page, committing per page.
+
+        Returns (pieces updated, whether the run is over for this company: read to the end, or Chorus Pro failed).
+        """
+        Deposit = self.env["ediflex.chorus.deposit"].sudo()
+        open_deposits = Deposit.search([("company_id", "=", company.id), ("state", "in", ("sent", "received"))])
+        until = fields.Datetime.now()
+        since = self._status_since(company, open_deposits)
+        updated = 0
+        try:
+            with self._client(company) as client:
+                for page in client.works_pages(since=since, until=until + CLOCK_MARGIN):
+                    updated += self._apply_page(open_deposits, page)
+                    self._commit()
+                    if time.monotonic() - started > CRON_BUDGET_SECONDS:
+                        return updated, False  # the period is read again from the same start next time
+        except ChorusError as error:
+            _logger.info("Chorus Pro statuses of %s not read: %s", company.name, error)
+            return updated, True
+        self.env["ir.config_parameter"].sudo().set_param(STATUS_SYNC_PARAM % company.id,
+                                                         fields.Datetime.to_string(until))
+        return updated, True
+
+    @api.model
+    def _status_since(self, company, open_deposits):
+        """Start of the period to search: the last complete run, or the first attempt of a piece still unknown."""
+        last = self.env["ir.config_parameter"].sudo().get_param(STATUS_SYNC_PARAM % company.id)
+        starts = [fields.Datetime.to_datetime(last)] if last else []
+        without_id = open_deposits.filtered(lambda d: not d.chorus_invoice_id)
+        starts += [d.first_attempt_date or d.create_date for d in (without_id if last else open_deposits)]
+        return min(starts) - CLOCK_MARGIN
+
+    @api.model
+    def _apply_page(self, deposits, pieces):
+        """Apply one page of pieces to the deposits they match, by id or else by number."""
+        by_id = {d.chorus_invoice_id: d for d in deposits if d.chorus_invoice_id}
+        by_number = {d.piece_number: d for d in deposits if not d.chorus_invoice_id}
+        updated = 0
+        for piece in pieces:
+            deposit = by_id.get(piece.id) or by_number.get(piece.number)
+            if not deposit or deposit.state not in ("sent", "received"):
+                continue
+            if not deposit.chorus_invoice_id:
+                deposit.chorus_invoice_id = piece.id
+            deposit._mark_status(piece.status, piece.status_at)
+            updated += 1
+        return updated
+
+    @api.model
+    def _refresh_statuses(self, deposits):
+        """Read the status of each of these deposits now (the one-piece buttons)."""
         for deposit in deposits.sudo():
             try:
-                history = self._client(deposit.company_id).invoice_history(deposit.chorus_invoice_id)
+                with self._client(deposit.company_id) as client:
+                    if deposit.chorus_invoice_id:
+                        deposit._mark_status(client.piece_status(deposit.chorus_invoice_id))
+                        continue
+                    piece = self._find_piece(deposit, client)
             except ChorusError as error:
-                _logger.info("Chorus Pro status of %s not read: %s", deposit.piece_number, error)
-                continue
-            status = history.get("statutCourantCode")
-            if status and status != deposit.chorus_status or deposit.state == "sent":
-                deposit._mark_status(status)
+                raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
+            if piece:
+                deposit.chorus_invoice_id = piece.id
+                deposit._mark_status(piece.status, piece.status_at)
+
+    # ------------------------------------------------------------------ structures
 
     @api.model
     def _find_structure_id(self, company, siret):
         try:
-            return self._client(company).find_structure_id(siret)
+            with self._client(company) as client:
+                return client.find_structure_id(siret)
         except ChorusError as error:
             raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
 
@@ -336,13 +283,13 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _sync_partner(self, partner):
         company = self.env.company
         try:
-            client = self._client(company)
-            structure_id = client.find_structure_id(partner.chorus_siret)
-            if not structure_id:
-                raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
-                                  siret=partner.chorus_siret))
-            structure = client.consult_structure(structure_id)
-            services = client.search_services(structure_id)
+            with self._client(company) as client:
+                structure_id = client.find_structure_id(partner.chorus_siret)
+                if not structure_id:
+                    raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
+                                               siret=partner.chorus_siret))
+                structure = client.consult_structure(structure_id)
+                services = client.search_services(structure_id)
         except ChorusError as error:
             raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
         self._apply_structure(partner, structure_id, structure, services)

@@ -1,15 +1,26 @@
+import json
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..chorus import checks, endpoints, works
+
 DEPOSIT_STATES = [
     ("to_send", "To Send"),
+    ("waiting", "Waiting (Chorus Pro Disabled)"),
     ("sent", "Sent"),
-    ("received", "Received by Chorus Pro"),
+    ("received", "In Progress on Chorus Pro"),
+    ("refused", "Refused on Chorus Pro"),
+    ("done", "Done"),
     ("rejected", "Rejected"),
     ("error", "Error"),
+    ("cancelled", "Cancelled"),
 ]
+# Not sent yet: what a cancelled, refused or reset situation withdraws.
+PENDING_STATES = ("to_send", "waiting", "error", "rejected")
+# On Chorus Pro and still moving: what the status follow-up reads.
+OPEN_STATES = ("sent", "received")
 FRAMES = [
     ("A4", "A4 - Monthly draft statement"),
     ("A5", "A5 - Progress statement"),
@@ -19,6 +30,11 @@ FRAMES = [
     ("A10", "A10 - Monthly draft statement (subcontractor)"),
     ("A13", "A13 - Monthly draft statement (co-contractor)"),
 ]
+# Situation states in which a deposit of each frame is still wanted.
+WANTED_SITUATION_STATES = {
+    "A4": ("presented", "accepted"), "A7": ("presented", "accepted"),
+    "A6": ("accepted",), "A8": ("accepted",),
+}
 # Automatic retries of transient failures: after MAX_ATTEMPTS a human decides (Retry button).
 MAX_ATTEMPTS = 8
 BACKOFF_BASE_MINUTES = 2
@@ -26,6 +42,8 @@ BACKOFF_MAX_MINUTES = 6 * 60
 
 
 class EdiflexChorusDeposit(models.Model):
+    """One works piece to deposit on Chorus Pro: an exchange record frozen at the situation's transition."""
+
     _name = "ediflex.chorus.deposit"
     _description = "Chorus Pro Deposit"
     _inherit = ["mail.thread"]
@@ -35,20 +53,31 @@ class EdiflexChorusDeposit(models.Model):
     situation_id = fields.Many2one("ediflex.situation", required=True, readonly=True, ondelete="restrict", index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     partner_id = fields.Many2one(
-        related="situation_id.owner_id", store=True, string="Public Body", help="Project owner of the situation."
+        "res.partner", string="Public Body", readonly=True, index=True, help="Project owner of the situation."
     )
-    contract_number = fields.Char(related="situation_id.contract_number", store=True)
+    contract_number = fields.Char(readonly=True)
     frame = fields.Selection(FRAMES, required=True, readonly=True, index=True)
     piece_number = fields.Char(required=True, readonly=True, copy=False, help="Piece number sent to Chorus Pro.")
     state = fields.Selection(DEPOSIT_STATES, default="to_send", required=True, readonly=True, tracking=True, index=True)
+    payload = fields.Text(
+        string="Sent Data", readonly=True, copy=False, groups="ediflex_chorus.group_chorus_admin",
+        help="The exact JSON sent to Chorus Pro, frozen when the situation was validated (the file id is added "
+        "when the PDF is uploaded).",
+    )
     attachment_id = fields.Many2one("ir.attachment", string="Deposited PDF", readonly=True)
-    amount_total = fields.Monetary(related="situation_id.amount_total", store=True)
-    currency_id = fields.Many2one(related="situation_id.currency_id")
+    # The amounts of this piece, frozen with it: a later edit of the situation never changes them.
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
+    amount_total = fields.Monetary(string="Total", readonly=True)
+    amount_due = fields.Monetary(string="Amount Due", readonly=True)
     chorus_attachment_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
     chorus_invoice_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
     chorus_status = fields.Char(string="Chorus Pro Status", readonly=True, copy=False, tracking=True)
-    chorus_status_date = fields.Datetime(string="Status Date", readonly=True, copy=False)
+    chorus_status_date = fields.Datetime(string="Status Date", readonly=True, copy=False,
+                                         help="When Chorus Pro gave the piece its status.")
+    chorus_checked_date = fields.Datetime(string="Status Read On", readonly=True, copy=False)
     attempts = fields.Integer(readonly=True, copy=False)
+    first_attempt_date = fields.Datetime(readonly=True, copy=False)
     next_attempt_date = fields.Datetime(string="Next Attempt", readonly=True, copy=False)
     sent_date = fields.Datetime(readonly=True, copy=False)
     error_code = fields.Char(readonly=True, copy=False)
@@ -59,6 +88,8 @@ class EdiflexChorusDeposit(models.Model):
 
     _sql_constraints = [
         ("piece_number_company_uniq", "unique(company_id, piece_number)", "A piece number is unique per company."),
+        ("piece_number_length", f"CHECK(char_length(piece_number) <= {endpoints.MAX_PIECE_NUMBER_LENGTH})",
+         "A Chorus Pro piece number has at most 20 characters."),
     ]
 
     @api.depends("piece_number", "frame")
@@ -70,6 +101,16 @@ class EdiflexChorusDeposit(models.Model):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
+    def _payload_dict(self):
+        """The frozen payload, as a dict."""
+        self.ensure_one()
+        return json.loads(self.sudo().payload)
+
+    def _still_wanted(self):
+        """Whether the situation is still in a state that this deposit reports to Chorus Pro."""
+        self.ensure_one()
+        return self.situation_id.state in WANTED_SITUATION_STATES.get(self.frame, ())
+
     def action_retry(self):
         """Send these failed deposits again now."""
         if any(deposit.state not in ("error", "rejected") for deposit in self):
@@ -80,25 +121,49 @@ class EdiflexChorusDeposit(models.Model):
 
     def action_refresh_status(self):
         """Ask Chorus Pro for the status of these deposits."""
-        self.env["ediflex.chorus.connector"]._fetch_statuses(self.filtered("chorus_invoice_id"))
+        self.env["ediflex.chorus.connector"]._refresh_statuses(self.filtered(lambda d: d.state in OPEN_STATES))
         return True
+
+    def _cancel(self, reason):
+        """Withdraw these deposits before they are sent, saying why in their chatter and the situation's."""
+        # Whoever moves the situation withdraws its deposits, though only Chorus Pro administrators write them.
+        pending = self.sudo().filtered(lambda d: d.state in PENDING_STATES)
+        for deposit in pending:
+            note = self.env._("Deposit %(piece)s cancelled before it was sent: %(reason)s",
+                              piece=deposit.piece_number, reason=reason)
+            if deposit.attempts:
+                # An earlier attempt may have reached Chorus Pro with its answer lost: say so, never hide it.
+                note += " " + self.env._("An earlier attempt had no certain outcome: check Chorus Pro for this "
+                                         "piece number.")
+            deposit.write({"state": "cancelled", "next_attempt_date": False, "retryable": False})
+            deposit._message_log(body=note)
+            deposit.situation_id._message_log(body=note)
+        return pending
 
     # Bookkeeping of one sending attempt, called by the connector.
 
     def _mark_attempt(self):
-        self.write({"attempts": self.attempts + 1, "next_attempt_date": False})
-
-    def _mark_sent(self, answer):
         self.write({
+            "attempts": self.attempts + 1,
+            "next_attempt_date": False,
+            "first_attempt_date": self.first_attempt_date or fields.Datetime.now(),
+        })
+
+    def _mark_sent(self, piece_id=None, status=None, status_at=None):
+        """Record what Chorus Pro surely returned: a piece id only when it gave one."""
+        vals = {
             "state": "sent",
-            "chorus_invoice_id": answer.get("identifiantFactureCPP") or answer.get("idFacture") or 0,
-            "chorus_status": answer.get("statutFacture") or answer.get("statut") or False,
-            "chorus_status_date": fields.Datetime.now(),
-            "sent_date": fields.Datetime.now(),
+            "sent_date": self.sent_date or fields.Datetime.now(),
             "error_code": False,
             "error_message": False,
             "retryable": False,
-        })
+            "next_attempt_date": False,
+        }
+        if piece_id:
+            vals["chorus_invoice_id"] = piece_id
+        self.write(vals)
+        if status:
+            self._mark_status(status, status_at)
 
     def _mark_failed(self, error):
         retryable = bool(getattr(error, "retryable", False))
@@ -115,8 +180,116 @@ class EdiflexChorusDeposit(models.Model):
             vals["next_attempt_date"] = fields.Datetime.now() + timedelta(minutes=minutes)
         self.write(vals)
 
-    def _mark_status(self, status):
-        vals = {"chorus_status": status, "chorus_status_date": fields.Datetime.now()}
-        if status and self.state == "sent":
-            vals["state"] = "received"
+    def _mark_status(self, status, status_at=None):
+        """Record Chorus Pro's status of the piece and the state it means (in progress, refused, done)."""
+        self.ensure_one()
+        vals = {"chorus_checked_date": fields.Datetime.now()}
+        if status and status != self.chorus_status:
+            vals.update(chorus_status=status, chorus_status_date=status_at or False)
+        new_state = self._state_of_status(status or self.chorus_status)
+        if new_state != self.state:
+            vals["state"] = new_state
         self.write(vals)
+        if new_state == "refused" and "state" in vals:
+            self.situation_id._chorus_piece_refused(self)
+
+    @staticmethod
+    def _state_of_status(status):
+        if status in endpoints.WORKS_REFUSED_STATUSES:
+            return "refused"
+        if status in endpoints.WORKS_DONE_STATUSES:
+            return "done"
+        return "received" if status else "sent"
+
+    # Recording at the transition: checks first, then the piece frozen as it will be sent.
+
+    @api.model
+    def _record(self, situations, step):
+        """Check the situations and record one frozen deposit each, to be sent after commit."""
+        problems, todo = [], []
+        for situation in situations.filtered(lambda s: s.company_id.chorus_enabled):
+            frame = works.frame_for(step, situation.kind == "final")
+            document = situation._chorus_render_pdf(frame)
+            core = situation._chorus_situation(document, situation._chorus_piece_number(frame))
+            found = checks.check_situation(core, frame, situation.company_id.chorus_environment == "production",
+                                           situation._chorus_owner_rules())
+            found += self._company_problems(situation.company_id)
+            problems += [(situation, problem) for problem in found]
+            todo.append((situation, frame, core))
+        if problems:
+            raise UserError(self._format_problems(problems))
+        deposits = self.browse()
+        for situation, frame, core in todo:
+            deposits |= self._freeze(situation, frame, core)
+        if deposits:
+            self.env["ediflex.chorus.connector"]._trigger_send()
+        return deposits
+
+    @api.model
+    def _freeze(self, situation, frame, core):
+        """The deposit of ``core`` as ``frame``: its PDF, its exact payload and its amounts, fixed from now on."""
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": core.document.name,
+            "raw": core.document.content,
+            "mimetype": core.document.mime_type,
+            "res_model": "ediflex.situation",
+            "res_id": situation.id,
+            "company_id": situation.company_id.id,
+        })
+        totals = core.totals
+        deposit = self.sudo().create({
+            "situation_id": situation.id,
+            "company_id": situation.company_id.id,
+            "partner_id": situation.owner_id.id,
+            "contract_number": situation.contract_number,
+            "frame": frame.short,
+            "piece_number": core.piece_number,
+            "payload": json.dumps(works.build_works_payload(frame, core), ensure_ascii=False, sort_keys=True),
+            "attachment_id": attachment.id,
+            "currency_id": situation.currency_id.id,
+            "amount_untaxed": float(totals.untaxed),
+            "amount_total": float(totals.total),
+            "amount_due": float(totals.due),
+        })
+        situation._message_log(body=self.env._(
+            "Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.", piece=deposit.piece_number
+        ))
+        return deposit
+
+    @api.model
+    def _company_problems(self, company):
+        sudo_company = company.sudo()
+        missing = [
+            label for label, value in (
+                (self.env._("technical login"), sudo_company.chorus_login),
+                (self.env._("technical password"), sudo_company.chorus_password),
+                (self.env._("PISTE client ID"), sudo_company.chorus_client_id),
+                (self.env._("PISTE client secret"), sudo_company.chorus_client_secret),
+            ) if not value
+        ]
+        if not missing:
+            return []
+        message = self.env._(
+            "Set the %(items)s of the company %(company)s in Settings > Dematerialisation to Chorus Pro.",
+            items=", ".join(missing), company=company.name,
+        )
+        return [checks.Problem(field="company", message=message)]
+
+    @api.model
+    def _format_problems(self, problems):
+        lines = [self.env._("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
+        lines += [
+            self.env._("- %(situation)s: %(problem)s", situation=situation.name, problem=self._problem_text(problem))
+            for situation, problem in problems
+        ]
+        return "\n".join(lines)
+
+    @api.model
+    def _problem_text(self, problem):
+        """A problem in the user's language: the checks' English template translated and filled with its params.
+
+        A problem without template (the company problems, built here) holds a message already translated.
+        """
+        if not problem.template:
+            return problem.message
+        return self.env._(problem.template, **dict(problem.params))

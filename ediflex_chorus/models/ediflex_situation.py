@@ -1,5 +1,10 @@
+import re
+from decimal import Decimal
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from ..chorus import checks, works
 
 SITUATION_STATES = [
     ("draft", "Draft"),
@@ -49,6 +54,10 @@ class EdiflexSituation(models.Model):
     )
     manager_service_id = fields.Many2one(
         "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]"
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True,
+        help="Told by an activity when Chorus Pro refuses a deposit of this situation.",
     )
     number = fields.Integer(string="Situation Number", required=True, default=1, tracking=True)
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
@@ -106,9 +115,9 @@ class EdiflexSituation(models.Model):
 
     @api.depends("line_ids.period_amount", "line_ids.vat_rate", "retention_rate")
     def _compute_amounts(self):
-        connector = self.env["ediflex.chorus.connector"]
         for situation in self:
-            totals = connector._situation_totals(situation)
+            totals = works.compute_totals([line._chorus_line() for line in situation.line_ids],
+                                          Decimal(str(situation.retention_rate or 0)))
             situation.amount_untaxed = totals.untaxed
             situation.amount_tax = totals.tax
             situation.amount_total = totals.total
@@ -146,6 +155,7 @@ class EdiflexSituation(models.Model):
             raise UserError(self.env._("Only a project owner approver can refuse a situation."))
         self._check_state({"presented"}, self.env._("Only a presented situation can be refused."))
         self.write({"state": "refused"})
+        self.deposit_ids._cancel(self.env._("the project owner refused the situation."))
         return True
 
     def action_reset_to_draft(self):
@@ -154,6 +164,7 @@ class EdiflexSituation(models.Model):
             {"refused", "cancelled"}, self.env._("Only a refused or cancelled situation can go back to draft.")
         )
         self.write({"state": "draft"})
+        self.deposit_ids._cancel(self.env._("the situation went back to draft."))
         return True
 
     def action_cancel(self):
@@ -162,6 +173,7 @@ class EdiflexSituation(models.Model):
             {"draft", "presented", "refused"}, self.env._("An accepted situation cannot be cancelled.")
         )
         self.write({"state": "cancelled"})
+        self.deposit_ids._cancel(self.env._("the situation was cancelled."))
         return True
 
     def action_view_deposits(self):
@@ -173,7 +185,7 @@ class EdiflexSituation(models.Model):
 
     def action_refresh_chorus_status(self):
         """Ask Chorus Pro for the status of the deposits of these situations."""
-        self.env["ediflex.chorus.connector"]._fetch_statuses(self.deposit_ids.filtered(lambda d: d.chorus_invoice_id))
+        self.deposit_ids.action_refresh_status()
         return True
 
     def write(self, vals):
@@ -198,7 +210,67 @@ class EdiflexSituation(models.Model):
         # The state is written first so that the deposited PDF shows it; a refused check raises and the
         # whole transaction, state included, is rolled back.
         self.write({"state": new_state})
-        self.env["ediflex.chorus.connector"]._record_deposits(self, step)
+        self.env["ediflex.chorus.deposit"]._record(self, step)
+
+    # ------------------------------------------------------------------ records -> the core's plain data
+
+    def _chorus_situation(self, document, piece_number):
+        """The situation as the core's plain data, numbered ``piece_number``, with its PDF copy."""
+        self.ensure_one()
+        company = self.company_id
+        contractor = works.Party(
+            siret=(company.chorus_siret or "").strip(), name=company.name,
+            id_structure=company.chorus_structure_id or None,
+        )
+        contract = works.Contract(
+            number=self.contract_number or "",
+            commitment_number=self.commitment_number or "",
+            owner=self.owner_id._chorus_party(self.owner_service_id),
+            manager=self.manager_id._chorus_party(self.manager_service_id),
+        )
+        return works.Situation(
+            piece_number=piece_number, date=self.date, period_start=self.period_start,
+            period_end=self.period_end, final=self.kind == "final", contractor=contractor, contract=contract,
+            lines=tuple(line._chorus_line() for line in self.line_ids),
+            retention_rate=Decimal(str(self.retention_rate or 0)), document=document,
+            currency=self.currency_id.name or "EUR",
+        )
+
+    def _chorus_owner_rules(self):
+        """What the project owner requires on the pieces it receives, as Chorus Pro told it."""
+        self.ensure_one()
+        return checks.StructureRules(
+            service_code_required=self.owner_id.chorus_service_code_required,
+            commitment_required=self.owner_id.chorus_commitment_required,
+        )
+
+    def _chorus_piece_number(self, frame):
+        """A new piece number for ``frame``: a situation presented again is a new piece, with a revision."""
+        self.ensure_one()
+        earlier = self.deposit_ids.filtered(lambda d: d.frame == frame.short)
+        reference = self.name.replace("/", "-")
+        return works.piece_number(f"{reference}-R{len(earlier) + 1}" if earlier else reference, frame)
+
+    def _chorus_render_pdf(self, frame):
+        """The PDF copy deposited with ``frame``."""
+        self.ensure_one()
+        report = self.env.ref("ediflex_chorus.action_report_situation")
+        # Tests render HTML unless forced; the deposited copy must always be a real PDF.
+        content, _format = report.with_context(force_report_rendering=True)._render_qweb_pdf(report, self.ids)
+        name = re.sub(r"[^A-Za-z0-9._-]", "-", f"{self.name}-{frame.short}")[:46] + ".pdf"
+        return works.Document(name=name, content=content)
+
+    def _chorus_piece_refused(self, deposit):
+        """Tell the responsible that Chorus Pro refused a piece of this situation."""
+        self.ensure_one()
+        note = self.env._("Chorus Pro refused the piece %(piece)s (status %(status)s): check the reason on Chorus "
+                          "Pro, then correct and present the situation again.",
+                          piece=deposit.piece_number, status=deposit.chorus_status)
+        self._message_log(body=note)
+        self.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
+            summary=self.env._("Piece refused on Chorus Pro"), note=note,
+        )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):

@@ -1,4 +1,12 @@
+from decimal import Decimal
+
 from odoo import api, fields, models
+
+from ..chorus import works
+
+
+def _decimal(value):
+    return Decimal(str(value or 0))
 
 
 class EdiflexSituationLine(models.Model):
@@ -39,9 +47,8 @@ class EdiflexSituationLine(models.Model):
 
     @api.depends("contract_amount", "progress_percent", "previous_cumulative_amount")
     def _compute_amounts(self):
-        connector = self.env["ediflex.chorus.connector"]
         for line in self:
-            core_line = connector._core_line(line)
+            core_line = line._chorus_line()
             line.cumulative_amount = core_line.cumulative_amount
             line.period_amount = core_line.period_amount
 
@@ -51,6 +58,18 @@ class EdiflexSituationLine(models.Model):
             previous_lines = line.situation_id.previous_situation_id.line_ids
             same = previous_lines.filtered(lambda p, line=line: p._item_key() == line._item_key())
             line.previous_cumulative_amount = same[:1].cumulative_amount
+
+    def _chorus_line(self):
+        """The line as the core's plain data."""
+        self.ensure_one()
+        return works.SituationLine(
+            description=self.name or "",
+            contract_amount=_decimal(self.contract_amount),
+            progress_percent=_decimal(self.progress_percent),
+            previous_cumulative_amount=_decimal(self.previous_cumulative_amount),
+            vat_rate=_decimal(self.vat_rate),
+            reference=self.code or "",
+        )
 
     def _item_key(self):
         self.ensure_one()

@@ -46,11 +46,23 @@ class ResCompany(models.Model):
         help="Technical identifier (idStructureCPP) of the company on Chorus Pro, found from its SIRET.",
     )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("chorus_enabled"):
+            # Deposits held while the switch was off go now.
+            waiting = self.env["ediflex.chorus.deposit"].sudo().search(
+                [("company_id", "in", self.ids), ("state", "=", "waiting")]
+            )
+            if waiting:
+                waiting.write({"state": "to_send"})
+                self.env["ediflex.chorus.connector"]._trigger_send()
+        return result
+
     def chorus_siret_problem(self):
         """Return what is wrong with the company's SIRET for its environment, in the user's language, or None."""
         self.ensure_one()
         problems = check_siret(self.chorus_siret or "", self.chorus_environment == "production", "contractor")
-        return self.env["ediflex.chorus.connector"]._problem_text(problems[0]) if problems else None
+        return self.env["ediflex.chorus.deposit"]._problem_text(problems[0]) if problems else None
 
     def action_chorus_find_structure(self):
         """Look the company's SIRET up on Chorus Pro and store its structure id."""

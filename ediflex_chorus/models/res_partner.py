@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
 
+from ..chorus import works
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -31,3 +33,11 @@ class ResPartner(models.Model):
                 )
             self.env["ediflex.chorus.connector"]._sync_partner(partner)
         return True
+
+    def _chorus_party(self, service=None):
+        """The partner as a party of a works piece (the core's plain data)."""
+        self.ensure_one()
+        return works.Party(
+            siret=(self.chorus_siret or "").strip(), name=self.name or "",
+            service_code=service.code if service else "", id_structure=self.chorus_structure_id or None,
+        )

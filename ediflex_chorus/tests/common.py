@@ -1,8 +1,10 @@
+from chorus_emulator import Emulator
 from odoo.tests import HttpCase, new_test_user
 
-from ..chorus.emulator import Emulator
-
 SITUATION_GROUPS = "ediflex_chorus.group_situation_user"
+SUBMIT_PATH = "/cpro/facturesTravaux/v1/soumettre"
+UPLOAD_PATH = "/cpro/transverses/v1/ajouter/fichier"
+SEARCH_PATH = "/cpro/facturesTravaux/v1/rechercher"
 
 
 class ChorusCase(HttpCase):
@@ -87,8 +89,19 @@ class ChorusCase(HttpCase):
     def _send(self):
         self.connector._cron_send_deposits()
 
+    def _calls(self, path):
+        return self.emulator.request_counts.get(path, 0)
+
     def _submissions(self):
-        return self.emulator.request_counts.get("/cpro/facturesTravaux/v1/soumettre", 0)
+        return self._calls(SUBMIT_PATH)
+
+    def _uploads(self):
+        return self._calls(UPLOAD_PATH)
+
+    def _presented(self, **values):
+        situation = self._situation(**values)
+        situation.action_present()
+        return self._deposits(situation)
 
     def _emulator_piece(self, piece_number):
         return [p for p in self.emulator.pieces if p.get("numeroFacture") == piece_number]

@@ -1,20 +1,14 @@
 from datetime import timedelta
 
+from chorus_emulator import Emulator
 from odoo import fields
 from odoo.tests import tagged
 
-from ..chorus import works
-from ..chorus.emulator import Emulator
 from .common import ChorusCase
 
 
 @tagged("post_install", "-at_install")
 class TestResilience(ChorusCase):
-    def _presented(self, **values):
-        situation = self._situation(**values)
-        situation.action_present()
-        return self._deposits(situation)
-
     def _make_due(self, deposit):
         deposit.next_attempt_date = fields.Datetime.now() - timedelta(seconds=1)
 
@@ -59,23 +53,29 @@ class TestResilience(ChorusCase):
         self.assertEqual(deposit.state, "sent")
         self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
 
-    def test_unknown_outcome_looks_the_piece_up_before_depositing_again(self):
+    def test_lost_answer_then_retry_finds_the_piece_and_deposits_nothing_again(self):
+        self.emulator.inject("works_submit", "lost_answer")
         deposit = self._presented()
-        # A previous attempt reached Chorus Pro but its answer was lost.
-        client = self.connector._client(self.company)
-        situation = deposit.situation_id
-        document = works.Document(name=deposit.attachment_id.name, content=deposit.attachment_id.raw)
-        core = self.connector._core_situation(situation, works.Frame.A4, document, deposit.piece_number)
-        answer = client.deposit_works(works.build_works_payload(works.Frame.A4, core), document)
-        deposit.write({"attempts": 1, "state": "error", "retryable": True})
-        self._make_due(deposit)
-        submissions = self._submissions()
-
         self._send()
-        self.assertEqual(deposit.state, "sent")
-        self.assertEqual(deposit.chorus_invoice_id, answer["identifiantFactureCPP"])
-        self.assertEqual(self._submissions(), submissions, "the piece was found, not deposited again")
-        self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
+        self.assertEqual((deposit.state, deposit.retryable, deposit.attempts), ("error", True, 1))
+        self.assertFalse(deposit.chorus_invoice_id, "no id that Chorus Pro did not give")
+        self._make_due(deposit)
+        self._send()
+        [piece] = self._emulator_piece(deposit.piece_number)
+        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("sent", piece["id"]))
+        self.assertEqual((self._submissions(), self._uploads()), (1, 1), "found, neither submitted nor uploaded again")
+
+    def test_duplicate_refusal_after_a_lost_answer_is_resolved_by_the_look_up(self):
+        # The answer is lost and the deposit's attempt counter was lost too (a crash before the commit): the
+        # next submission is refused as a duplicate, and the look-up finds the piece instead of a rejection.
+        self.emulator.inject("works_submit", "lost_answer")
+        deposit = self._presented()
+        self._send()
+        deposit.write({"attempts": 0, "state": "to_send", "retryable": False})
+        self._send()
+        [piece] = self._emulator_piece(deposit.piece_number)
+        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("sent", piece["id"]))
+        self.assertEqual(self._submissions(), 2)
 
     def test_business_error_is_rejected_with_the_full_message_then_retried_by_a_human(self):
         self.emulator.inject("/cpro/facturesTravaux/v1/soumettre", "business_error", code=20002,
@@ -88,6 +88,7 @@ class TestResilience(ChorusCase):
         deposit.action_retry()
         self._send()
         self.assertEqual(deposit.state, "sent")
+        self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
 
     def test_a_deposit_is_never_sent_twice(self):
         deposit = self._presented()

@@ -1,0 +1,194 @@
+import json
+
+from odoo.tests import new_test_user, tagged
+from odoo.tools import file_open
+
+from .common import SEARCH_PATH, ChorusCase
+
+# What the works submission answers is not known (shared notes, section 5): each candidate way.
+SUBMIT_ANSWER_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture", None)
+
+
+@tagged("post_install", "-at_install")
+class TestDepositExchange(ChorusCase):
+    """The deposit is an exchange record frozen at the transition; only what is still wanted goes out."""
+
+    def _without_file_id(self, payload):
+        return {**payload, "pieceJointePrincipale": [
+            {key: value for key, value in item.items() if key != "pieceJointePrincipaleId"}
+            for item in payload["pieceJointePrincipale"]
+        ]}
+
+    # ------------------------------------------------------------------ frozen copy
+
+    def test_the_deposit_freezes_payload_pdf_and_amounts(self):
+        deposit = self._presented()
+        situation = deposit.situation_id
+        payload = deposit._payload_dict()
+        self.assertEqual(payload["numeroFactureSaisi"], deposit.piece_number)
+        self.assertLessEqual(len(deposit.piece_number), 20)
+        self.assertEqual(payload["montantTotal"]["montantTtcTotal"], situation.amount_total)
+        self.assertEqual((deposit.amount_total, deposit.amount_due), (situation.amount_total, situation.amount_due))
+        self.assertNotIn("pieceJointePrincipaleId", payload["pieceJointePrincipale"][0])
+        self.assertTrue(deposit.attachment_id.raw.startswith(b"%PDF"))
+
+    def test_the_stored_payload_is_sent_unchanged_after_the_situation_changed(self):
+        deposit = self._presented()
+        frozen = deposit._payload_dict()
+        frozen_pdf = deposit.attachment_id.raw
+        # A change that bypasses the form's lock (an import, a script): the deposit must not follow it.
+        self.env.cr.execute("UPDATE ediflex_situation_line SET progress_percent = 99 WHERE situation_id = %s",
+                            (deposit.situation_id.id,))
+        self.env.invalidate_all()
+        self._send()
+        [piece] = self._emulator_piece(deposit.piece_number)
+        self.assertEqual(self._without_file_id(piece["payload"]), frozen)
+        self.assertEqual(piece["payload"]["pieceJointePrincipale"][0]["pieceJointePrincipaleId"],
+                         deposit.chorus_attachment_id)
+        self.assertEqual(deposit.attachment_id.raw, frozen_pdf)
+
+    def test_administrators_only_read_the_stored_payload(self):
+        deposit = self._presented()
+        self.assertTrue(deposit.payload)
+        for user in (self.user, self.accountant):
+            self.assertNotIn("payload", deposit.with_user(user).fields_get())
+
+    # ------------------------------------------------------------------ only what is still wanted
+
+    def test_cancelled_situation_sends_nothing(self):
+        deposit = self._presented()
+        deposit.situation_id.action_cancel()
+        self.assertEqual(deposit.state, "cancelled")
+        self._send()
+        self.assertEqual(self._submissions(), 0)
+        notes = deposit.situation_id.message_ids.mapped("body") + deposit.message_ids.mapped("body")
+        self.assertTrue(any("cancelled before it was sent" in str(note) for note in notes), notes)
+
+    def test_refused_situation_sends_nothing(self):
+        deposit = self._presented()
+        deposit.situation_id.with_user(self.approver).action_refuse()
+        self.assertEqual(deposit.state, "cancelled")
+        self._send()
+        self.assertEqual(self._submissions(), 0)
+
+    def test_reset_and_edited_situation_sends_only_its_new_piece(self):
+        deposit = self._presented()
+        situation = deposit.situation_id
+        situation.with_user(self.approver).action_refuse()
+        situation.action_reset_to_draft()
+        situation.line_ids[0].progress_percent = 35.0
+        self._send()
+        self.assertEqual(self._submissions(), 0, "the draft never goes out")
+        situation.action_present()
+        self._send()
+        [new] = situation.deposit_ids.filtered(lambda d: d.state == "sent")
+        self.assertNotEqual(new.piece_number, deposit.piece_number)
+        [piece] = self._emulator_piece(new.piece_number)
+        self.assertEqual(piece["payload"]["montantTotal"]["montantTtcTotal"], situation.amount_total)
+        self.assertEqual(self._submissions(), 1)
+
+    def test_disabled_company_holds_its_queue_then_sends_it(self):
+        deposit = self._presented()
+        self.company.chorus_enabled = False
+        self._send()
+        self.assertEqual((deposit.state, self._submissions()), ("waiting", 0))
+        self.company.chorus_enabled = True
+        self.assertEqual(deposit.state, "to_send")
+        self._send()
+        self.assertEqual((deposit.state, self._submissions()), ("sent", 1))
+
+    def test_neutralized_database_sends_nothing_and_points_at_qualification(self):
+        self.company.write({"chorus_environment": "production", "chorus_api_url": "https://example.invalid"})
+        with file_open("ediflex_chorus/data/neutralize.sql") as script:
+            self.env.cr.execute(script.read())
+        self.env.invalidate_all()
+        company = self.company.sudo()
+        self.assertEqual((company.chorus_enabled, company.chorus_environment, company.chorus_api_url,
+                          company.chorus_token_url), (False, "qualification", False, False))
+
+    # ------------------------------------------------------------------ what Chorus Pro surely returns
+
+    def test_each_candidate_answer_of_the_works_submission(self):
+        for key in SUBMIT_ANSWER_ID_KEYS:
+            with self.subTest(id_key=key):
+                self.emulator.works_submit_id_key = key
+                deposit = self._presented(number=SUBMIT_ANSWER_ID_KEYS.index(key) + 1)
+                self._send()
+                [piece] = self._emulator_piece(deposit.piece_number)
+                self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("sent", piece["id"]))
+        self.assertEqual(self._submissions(), len(SUBMIT_ANSWER_ID_KEYS))
+
+    def test_without_id_nor_search_hit_the_status_follow_up_finds_the_piece(self):
+        self.emulator.works_submit_id_key = None
+        self.emulator.inject("works_search", "server_error")
+        deposit = self._presented()
+        self._send()
+        self.assertEqual(deposit.state, "sent")
+        self.assertFalse(deposit.chorus_invoice_id, "no id that Chorus Pro did not give")
+        self.connector._cron_fetch_statuses()
+        [piece] = self._emulator_piece(deposit.piece_number)
+        self.assertEqual((deposit.chorus_invoice_id, deposit.state, deposit.chorus_status),
+                         (piece["id"], "received", piece["statut"]))
+
+    # ------------------------------------------------------------------ statuses
+
+    def test_a_refused_piece_is_red_with_an_activity_and_is_no_longer_polled(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.set_status(deposit.chorus_invoice_id, "REFUSEE_MOE", "Mauvais valideur")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual((deposit.state, deposit.chorus_status), ("refused", "REFUSEE_MOE"))
+        activity = deposit.situation_id.activity_ids
+        self.assertEqual(activity.user_id, self.user)
+        self.emulator.reset_counts()
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(self._calls(SEARCH_PATH), 0, "a refused piece is not polled any more")
+
+    def test_a_paid_piece_is_done(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.set_status(deposit.chorus_invoice_id, "MISE_EN_PAIEMENT")
+        deposit.action_refresh_status()
+        self.assertEqual(deposit.state, "done")
+
+    def test_1500_open_pieces_are_followed_in_at_most_20_calls(self):
+        situation = self._situation()
+        pieces = self.emulator.add_works_pieces(1500, prefix="BULK-")
+        deposits = self.env["ediflex.chorus.deposit"].sudo().create([{
+            "situation_id": situation.id, "company_id": self.company.id, "frame": "A4",
+            "piece_number": piece["numeroFacture"], "payload": "{}", "state": "sent",
+            "chorus_invoice_id": piece["id"] if index % 10 else 0,  # one in ten still without its id
+        } for index, piece in enumerate(pieces)])
+        for piece in pieces:
+            self.emulator.set_status(piece["id"], "PRISE_EN_COMPTE_MOE")
+        self.emulator.reset_counts()
+        self.connector._cron_fetch_statuses()
+        calls = sum(self.emulator.request_counts.values())
+        self.assertLessEqual(calls, 20)
+        self.assertEqual(set(deposits.mapped("chorus_status")), {"PRISE_EN_COMPTE_MOE"})
+        self.assertEqual(set(deposits.mapped("state")), {"received"})
+        self.assertEqual(sorted(deposits.mapped("chorus_invoice_id")), sorted(p["id"] for p in pieces))
+
+    # ------------------------------------------------------------------ backlog, users
+
+    def test_the_backlog_drains_in_one_cron_run(self):
+        first = self._presented()
+        template = first._payload_dict()
+        copies = self.env["ediflex.chorus.deposit"].sudo().create([{
+            "situation_id": first.situation_id.id, "company_id": self.company.id, "frame": "A4",
+            "piece_number": f"BACKLOG-{index:03d}", "attachment_id": first.attachment_id.id,
+            "payload": json.dumps({**template, "numeroFactureSaisi": f"BACKLOG-{index:03d}"}),
+        } for index in range(24)])
+        self.connector._cron_send_deposits(limit=10)
+        self.assertEqual(set((first | copies).mapped("state")), {"sent"})
+        self.assertEqual(self._submissions(), 25)
+
+    def test_a_user_without_email_presents_and_accepts(self):
+        user = new_test_user(self.env, login="no_email_user", groups="ediflex_chorus.group_owner_approver")
+        user.partner_id.email = False
+        situation = self._situation(user=user)
+        situation.with_user(user).action_present()
+        self.assertEqual(situation.state, "presented")
+        situation.with_user(user).action_accept()
+        self.assertEqual(situation.state, "accepted")
+        self.assertEqual(sorted(situation.deposit_ids.mapped("frame")), ["A4", "A6"])
