@@ -12,7 +12,7 @@ run:  ## Odoo with the addon on a local database, wired to a local Chorus Pro em
 	ODOO_PATH=$(ODOO_PATH) EMULATOR_PORT=$(PORT) bash tools/run.sh
 
 emulator:  ## the Chorus Pro emulator alone on 127.0.0.1:$(PORT)
-	PYTHONPATH=ediflex_chorus python3 -m chorus.emulator --port $(PORT)
+	PYTHONPATH=. python3 -m chorus_emulator --port $(PORT)
 
 bench:  ## HTTP calls per deposit and deposits per second against the emulator
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)

@@ -1,4 +1,4 @@
-"""Plain tests import the core as the top-level package ``chorus`` (no Odoo needed).
+"""Plain tests import the core as the top-level package ``chorus`` (no Odoo needed), and the emulator.
 
 Fixtures shared by the client and emulator tests: ``emu``, ``creds``, ``client``, ``fresh_token_cache``.
 """
@@ -6,13 +6,14 @@ Fixtures shared by the client and emulator tests: ``emu``, ``creds``, ``client``
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ediflex_chorus"))
 
 import pytest
+from chorus_emulator import Emulator
 from helpers import credentials_of, make_client
 
 from chorus import client as client_module
-from chorus.emulator import Emulator
 
 
 @pytest.fixture

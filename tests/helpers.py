@@ -4,6 +4,8 @@ import base64
 
 from chorus.client import ChorusClient, Credentials
 
+SEED_CONTRACTOR_SIRET = "00000000012887"  # the emulator's default seed
+
 
 def account_header(login, password):
     """The cpro-account header value of a technical account: base64 of ``login:password``."""
@@ -19,3 +21,21 @@ def make_client(emu, creds=None, **kwargs):
     """A client of the emulator, with its credentials unless others are given, and a 5 s timeout unless told."""
     kwargs.setdefault("timeout", 5.0)
     return ChorusClient(creds or credentials_of(emu), api_base=emu.url, token_url=emu.token_url, **kwargs)
+
+
+def ping(chorus):
+    """One cheap authenticated call (the seeded contractor's structure id)."""
+    return chorus.find_structure_id(SEED_CONTRACTOR_SIRET)
+
+
+def deposit(chorus, payload, document):
+    """Upload the document then submit the works piece with it (2 HTTP calls); the SubmitResult."""
+    from chorus import works
+
+    file_id = chorus.upload_file(document.name, document.content, document.mime_type)
+    return chorus.submit_works(works.with_attachment(payload, file_id))
+
+
+def search_all(chorus, **period):
+    """Every works piece of the works search, all pages."""
+    return [piece for page in chorus.works_pages(**period) for piece in page]

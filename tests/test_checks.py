@@ -465,7 +465,7 @@ def test_problem_message_is_its_template_filled():
 
 def test_templates_are_whole_sentences_with_named_placeholders():
     templates = marked_templates()
-    assert len(templates) == len(set(templates)) == 73
+    assert len(templates) == len(set(templates)) == 74
     for template in templates:
         assert template[0].isupper() and template.endswith("."), template
         assert "%" not in DIRECTIVE.sub("", template), f"only %(name)s and %% in {template!r}"

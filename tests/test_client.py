@@ -8,13 +8,13 @@ from decimal import Decimal
 
 import pytest
 import requests
-from helpers import account_header, credentials_of, make_client
+from chorus_emulator import Emulator
+from helpers import account_header, credentials_of, deposit, make_client, ping, search_all
 
 from chorus import client as client_module
 from chorus import endpoints as ep
 from chorus import works
 from chorus.client import ChorusClient, Credentials
-from chorus.emulator import Emulator
 
 pytestmark = pytest.mark.usefixtures("fresh_token_cache")
 
@@ -42,15 +42,6 @@ def works_payload(seed, reference, frame=works.Frame.A4):
     return works.build_works_payload(frame, situation), situation.document
 
 
-def invoice_payload(seed, number, attachment_id):
-    """A factures/soumettre body (frame A1) with its PDF attachment."""
-    payload, document = works_payload(seed, number)
-    payload["cadreDeFacturation"] = {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}
-    payload["pieceJointePrincipale"] = [{"pieceJointePrincipaleDesignation": document.name,
-                                         "pieceJointePrincipaleId": attachment_id}]
-    return payload
-
-
 def api_calls(emu):
     """Requests on API paths (the token endpoint excluded)."""
     return sum(count for path, count in emu.request_counts.items() if path != TOKEN)
@@ -69,10 +60,6 @@ class RecordingSession(requests.Session):
 
 
 # ---------------------------------------------------------------------------------------------- operations
-
-
-def test_health_check(client):
-    assert client.health_check()["codeRetour"] == 0
 
 
 def test_structures(client, emu):
@@ -130,88 +117,60 @@ def test_upload_other_mime_type(client, emu):
     assert emu.files[0]["mimeType"] == "text/plain"
 
 
-def test_invoice_pdf_then_submit_and_search(client, emu):
-    deposit = client.deposit_invoice_pdf("invoice-1.pdf", PDF)
-    answer = client.submit_invoice(invoice_payload(emu.seed, "INV-0001", deposit["pieceJointeId"]))
-    assert answer["numeroFacture"] == "INV-0001-A4" and answer["statutFacture"] == "DEPOSEE"
-    found = client.search_supplier_invoices({"numeroFacture": "INV-0001-A4"})
-    assert [item["idFacture"] for item in found] == [answer["identifiantFactureCPP"]]
-    assert client.search_supplier_invoices({"numeroFacture": "NOPE"}) == []
-
-
 def test_submit_works(client, emu):
     payload, document = works_payload(emu.seed, "SIT-0001")
     attachment_id = client.upload_file(document.name, document.content)
-    answer = client.submit_works(works.with_attachment(payload, attachment_id))
+    result = client.submit_works(works.with_attachment(payload, attachment_id))
     [piece] = emu.pieces
-    assert piece["id"] == answer["identifiantFactureCPP"] and piece["kind"] == "works"
+    assert piece["id"] == result.piece_id and piece["kind"] == "works"
     assert piece["frame"] == works.Frame.A4.value
 
 
-def test_deposit_works_is_two_calls_with_a_cached_token(client, emu):
-    client.health_check()  # the token is now cached
+def test_deposit_is_two_calls_with_a_cached_token(client, emu):
+    ping(client)  # the token is now cached
     emu.reset_counts()
     payload, document = works_payload(emu.seed, "SIT-0002")
-    answer = client.deposit_works(payload, document)
+    deposit(client, payload, document)
     assert emu.request_counts == {ep.OPERATIONS["file_upload"]: 1, ep.OPERATIONS["works_submit"]: 1}
     [piece] = emu.pieces
     [stored] = emu.files
     assert piece["pieceJointeIds"] == [stored["id"]] and stored["name"] == document.name
     main = piece["payload"]["pieceJointePrincipale"]
     assert main == [{"pieceJointePrincipaleDesignation": document.name, "pieceJointePrincipaleId": stored["id"]}]
-    assert answer["numeroFacture"] == "SIT-0002-A4"
+    assert piece["numeroFacture"] == "SIT-0002-A4"
 
 
-def test_deposit_works_leaves_the_payload_untouched(client, emu):
+def test_deposit_leaves_the_payload_untouched(client, emu):
     payload, document = works_payload(emu.seed, "SIT-0003")
     before = dict(payload)
-    client.deposit_works(payload, document)
+    deposit(client, payload, document)
     assert payload == before
 
 
 def test_search_works_and_find_piece(client, emu):
     for index in range(5):
-        client.deposit_works(*works_payload(emu.seed, f"SIT-10{index}"))
-    assert len(client.search_works({})) == 5
+        deposit(client, *works_payload(emu.seed, f"SIT-10{index}"))
+    assert len(search_all(client)) == 5
     piece = client.find_works_piece("SIT-103-A4")
-    assert piece["numeroFacture"] == "SIT-103-A4" and piece["statut"] == ep.WORKS_STATUSES[0]
+    assert piece.number == "SIT-103-A4" and piece.status == ep.WORKS_STATUSES[0]
     assert client.find_works_piece("SIT-999-A4") is None
 
 
 def test_search_works_every_page(emu, creds):
     with make_client(emu, creds, page_size=2) as chorus:
         for index in range(5):
-            chorus.deposit_works(*works_payload(emu.seed, f"SIT-20{index}"))
+            deposit(chorus, *works_payload(emu.seed, f"SIT-20{index}"))
         emu.reset_counts()
-        found = chorus.search_works({})
-    assert sorted(item["numeroFacture"] for item in found) == [f"SIT-20{index}-A4" for index in range(5)]
+        found = search_all(chorus)
+    assert sorted(item.number for item in found) == [f"SIT-20{index}-A4" for index in range(5)]
     assert emu.request_counts[ep.OPERATIONS["works_search"]] == 3
 
 
-def test_search_supplier_invoices_every_page(emu, creds):
-    with make_client(emu, creds, page_size=2) as chorus:
-        for index in range(3):
-            attachment = chorus.deposit_invoice_pdf(f"inv-{index}.pdf", PDF)["pieceJointeId"]
-            chorus.submit_invoice(invoice_payload(emu.seed, f"INV-30{index}", attachment))
-        assert len(chorus.search_supplier_invoices({})) == 3
-
-
-def test_invoice_history_follows_the_works_circuit(client, emu):
-    answer = client.deposit_works(*works_payload(emu.seed, "SIT-0004"))
-    piece_id = answer["identifiantFactureCPP"]
-    assert client.invoice_history(piece_id)["statutCourantCode"] == ep.WORKS_STATUSES[0]
+def test_piece_status_follows_the_works_circuit(client, emu):
+    piece_id = deposit(client, *works_payload(emu.seed, "SIT-0004")).piece_id
+    assert client.piece_status(piece_id) == ep.WORKS_STATUSES[0]
     emu.advance_works(piece_id, steps=2)
-    history = client.invoice_history(piece_id)
-    assert history["statutCourantCode"] == ep.WORKS_STATUSES[2]
-    codes = [entry["histoStatutCode"] for entry in history["historiquesDesStatuts"]["histoStatut"]]
-    assert codes == list(ep.WORKS_STATUSES[:3])
-
-
-def test_flow_deposit_and_report(client, emu):
-    answer = client.deposit_flow("invoice-facturx.pdf", PDF)
-    report = client.flow_report(answer["numeroFluxDepot"])
-    assert report["etatCourantDepotFlux"] == "IN_INTEGRE"
-    assert emu.flows[0]["syntaxeFlux"] == ep.FLOW_SYNTAX_FACTURX and emu.flows[0]["avecSignature"] is False
+    assert client.piece_status(piece_id) == ep.WORKS_STATUSES[2]
 
 
 def test_call_rejects_an_unknown_operation(client):
@@ -240,20 +199,20 @@ def test_headers_of_a_call(emu, creds):
     session = RecordingSession()
     with make_client(emu, creds, session=session) as chorus:
         chorus.upload_file("annex.pdf", PDF)
-        chorus.health_check()
-    (token_method, token_url, _), (method, url, headers), (get_method, _, get_headers) = session.sent
+        ping(chorus)
+    (token_method, token_url, _), (method, url, headers), (second_method, _, second_headers) = session.sent
     assert (token_method, token_url) == ("POST", emu.token_url)
     assert (method, url) == ("POST", emu.url + ep.OPERATIONS["file_upload"])
     assert headers["Content-Type"] == "application/json;charset=utf-8"
     assert headers["cpro-account"] == account_header(creds.login, creds.password)
     assert headers["Authorization"].startswith("Bearer ") and len(headers["Authorization"]) > 20
-    assert get_method == "GET" and "cpro-account" in get_headers and "Authorization" in get_headers
+    assert second_method == "POST" and "cpro-account" in second_headers and "Authorization" in second_headers
 
 
 def test_a_caller_session_is_left_open(emu, creds):
     session = RecordingSession()
     with make_client(emu, creds, session=session) as chorus:
-        chorus.health_check()
+        ping(chorus)
     assert session.sent and chorus.session is session
     session.close()
 
@@ -261,14 +220,14 @@ def test_a_caller_session_is_left_open(emu, creds):
 def test_one_connection_is_reused(client, caplog):
     caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
     for _ in range(5):
-        client.health_check()
+        ping(client)
     opened = [record for record in caplog.records if "Starting new HTTP connection" in record.getMessage()]
     assert len(opened) == 1
 
 
 def test_unicode_body_is_utf8(client, emu):
     payload, document = works_payload(emu.seed, "SIT-ÉTÉ-01")
-    client.deposit_works(payload, dataclasses.replace(document, name="situation-été.pdf"))
+    deposit(client, payload, dataclasses.replace(document, name="situation-été.pdf"))
     assert emu.pieces[0]["numeroFacture"] == "SIT-ÉTÉ-01-A4"
     assert emu.files[0]["name"] == "situation-été.pdf"
 
@@ -278,14 +237,14 @@ def test_unicode_body_is_utf8(client, emu):
 
 def test_one_token_for_many_calls(client, emu):
     for _ in range(10):
-        client.health_check()
+        ping(client)
     assert emu.request_counts[TOKEN] == 1
 
 
 def test_token_shared_by_two_clients(emu, creds):
     with make_client(emu, creds) as first, make_client(emu, credentials_of(emu)) as second:
-        first.health_check()
-        second.health_check()
+        ping(first)
+        ping(second)
         second.search_services(emu.seed.no_rules.id)
     assert emu.request_counts[TOKEN] == 1
 
@@ -298,7 +257,7 @@ def test_token_shared_by_concurrent_threads(emu, creds):
     def work(chorus):
         barrier.wait()
         try:
-            chorus.health_check()
+            ping(chorus)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -313,18 +272,18 @@ def test_token_shared_by_concurrent_threads(emu, creds):
 def test_other_token_url_means_other_token(emu, creds):
     with Emulator() as other:
         with make_client(emu, creds) as first, make_client(other, credentials_of(other)) as second:
-            first.health_check()
-            second.health_check()
+            ping(first)
+            ping(second)
         assert emu.request_counts[TOKEN] == 1 and other.request_counts[TOKEN] == 1
 
 
 def test_token_expiry_in_the_middle_of_a_batch(client, emu):
-    client.health_check()
+    ping(client)
     emu.reset_counts()
     for index in range(6):
         if index == 3:
             emu.expire_tokens()
-        client.deposit_works(*works_payload(emu.seed, f"SIT-40{index}"))
+        deposit(client, *works_payload(emu.seed, f"SIT-40{index}"))
     assert len(emu.pieces) == 6
     counts = emu.request_counts
     assert counts[TOKEN] == 1
@@ -333,10 +292,10 @@ def test_token_expiry_in_the_middle_of_a_batch(client, emu):
 
 
 def test_injected_expired_token_is_retried_once(client, emu):
-    client.health_check()
+    ping(client)
     emu.reset_counts()
     emu.inject("works_search", "expired_token")
-    assert client.search_works({}) == []
+    assert search_all(client) == []
     assert emu.request_counts == {TOKEN: 1, ep.OPERATIONS["works_search"]: 2}
 
 
@@ -345,12 +304,12 @@ def test_token_renewed_near_expiry(client, emu, monkeypatch):
     real_now = client_module._now
     offset = {"seconds": 0.0}
     monkeypatch.setattr(client_module, "_now", lambda: real_now() + offset["seconds"])
-    client.health_check()
+    ping(client)
     offset["seconds"] = 300
-    client.health_check()
+    ping(client)
     assert emu.request_counts[TOKEN] == 1
     offset["seconds"] = 400
-    client.health_check()
+    ping(client)
     assert emu.request_counts[TOKEN] == 2
     assert api_calls(emu) == 3  # renewed before any 401
 
@@ -360,18 +319,18 @@ def test_short_lived_token_is_renewed_before_it_expires(client, emu, monkeypatch
     real_now = client_module._now
     offset = {"seconds": 0.0}
     monkeypatch.setattr(client_module, "_now", lambda: real_now() + offset["seconds"])
-    client.health_check()
-    client.health_check()
+    ping(client)
+    ping(client)
     assert emu.request_counts[TOKEN] == 1
     offset["seconds"] = 1.5
-    client.health_check()
+    ping(client)
     assert emu.request_counts[TOKEN] == 2 and api_calls(emu) == 3
 
 
 def test_clear_token_cache(client, emu):
-    client.health_check()
+    ping(client)
     client_module.clear_token_cache()
-    client.health_check()
+    ping(client)
     assert emu.request_counts[TOKEN] == 2
 
 

@@ -3,12 +3,12 @@
 import logging
 
 import pytest
-from helpers import account_header, credentials_of, make_client
+from chorus_emulator import Emulator
+from helpers import account_header, credentials_of, deposit, make_client, ping, search_all
 
 from chorus import client as client_module
 from chorus import endpoints as ep
 from chorus.client import ChorusClient
-from chorus.emulator import Emulator
 from chorus.errors import (
     ChorusAuthError,
     ChorusBusinessError,
@@ -45,7 +45,7 @@ def failure(client, operation="works_search"):
     """The ChorusError raised by one call of operation."""
     with pytest.raises(ChorusError) as info:
         if operation == "works_search":
-            client.search_works({})
+            search_all(client)
         else:
             client.call(operation, {})
     return info.value
@@ -60,7 +60,7 @@ def test_server_error(client, emu, status):
     error = failure(client)
     assert type(error) is ChorusServerError and error.retryable
     assert (error.http_status, error.code, error.operation) == (status, status, "works_search")
-    assert client.search_works({}) == []  # the fault has passed
+    assert search_all(client) == []  # the fault has passed
 
 
 def test_rate_limit(client, emu):
@@ -75,21 +75,21 @@ def test_timeout(emu):
         error = failure(chorus)
         assert type(error) is ChorusNetworkError and error.retryable and error.code == "timeout"
         assert error.http_status is None
-        assert chorus.search_works({}) == []
+        assert search_all(chorus) == []
 
 
 def test_latency_below_the_timeout_is_fine(emu):
     emu.inject("works_search", "latency", latency=0.1)
     with make_client(emu, timeout=2.0) as chorus:
-        assert chorus.search_works({}) == []
+        assert search_all(chorus) == []
 
 
 def test_connection_reset(client, emu):
-    client.health_check()  # a kept-alive connection exists
+    ping(client)  # a kept-alive connection exists
     emu.inject("works_search", "reset")
     error = failure(client)
     assert type(error) is ChorusNetworkError and error.retryable and error.code == "network"
-    assert client.search_works({}) == []
+    assert search_all(client) == []
 
 
 def test_connection_refused(emu):
@@ -97,7 +97,7 @@ def test_connection_refused(emu):
         url = gone.url
     chorus = ChorusClient(credentials_of(emu), api_base=url, timeout=2.0)
     with pytest.raises(ChorusNetworkError) as info:
-        chorus.health_check()
+        ping(chorus)
     assert info.value.retryable and info.value.operation == "token"
 
 
@@ -121,8 +121,8 @@ def test_json_array_is_malformed(client, emu):
 
 
 def test_pagination_that_never_moves_on(client, emu):
-    stuck = ('{"codeRetour": 0, "libelle": "ok", "listeFactures": [{"idFacture": 1}], '
-             '"parametresRetour": {"pageCourante": 1, "pages": 3}}')
+    stuck = ('{"codeRetour": 0, "libelle": "ok", "listeFacturesTravaux": [{"idFactureTravaux": 1, '
+             '"numeroFactureTravaux": "X-A4"}], "parametresRetour": {"pageCourante": 1, "pages": 3}}')
     emu.inject("works_search", "malformed", count=None, body=stuck)
     error = failure(client)
     assert type(error) is ChorusProtocolError and error.code == "pagination"
@@ -130,13 +130,13 @@ def test_pagination_that_never_moves_on(client, emu):
 
 
 def test_list_that_is_not_a_list(client, emu):
-    emu.inject("works_search", "malformed", body='{"codeRetour": 0, "libelle": "ok", "listeFactures": "x"}')
+    emu.inject("works_search", "malformed", body='{"codeRetour": 0, "libelle": "ok", "listeFacturesTravaux": "x"}')
     assert type(failure(client)) is ChorusProtocolError
 
 
 def test_string_return_code(client, emu):
-    emu.inject("works_search", "malformed", body='{"codeRetour": "0", "libelle": "ok", "listeFactures": []}')
-    assert client.search_works({}) == []
+    emu.inject("works_search", "malformed", body='{"codeRetour": "0", "libelle": "ok", "listeFacturesTravaux": []}')
+    assert search_all(client) == []
     emu.inject("works_search", "malformed", body='{"codeRetour": "20002", "libelle": "GCU"}')
     error = failure(client)
     assert type(error) is ChorusBusinessError and error.code == 20002
@@ -149,14 +149,14 @@ def test_token_endpoint_faults(client, emu):
     emu.inject("token", "malformed")
     error = failure(client)
     assert type(error) is ChorusProtocolError and error.operation == "token"
-    assert client.search_works({}) == []
+    assert search_all(client) == []
 
 
 def test_fault_on_every_route(client, emu):
     emu.inject("*", "server_error", count=None)
     assert type(failure(client)) is ChorusServerError
     emu.clear_faults()
-    assert client.health_check()["codeRetour"] == 0
+    assert ping(client) == emu.seed.contractor.id
 
 
 # ---------------------------------------------------------------------------------------------- a human must act
@@ -175,20 +175,20 @@ def test_real_business_error_of_the_emulator(client, emu):
     from test_client import works_payload
 
     payload, document = works_payload(emu.seed, "SIT-DUP-01")
-    client.deposit_works(payload, document)
+    deposit(client, payload, document)
     with pytest.raises(ChorusBusinessError) as info:
-        client.deposit_works(payload, document)  # the same piece number again
+        deposit(client, payload, document)  # the same piece number again
     assert info.value.code == 20002 and "SIT-DUP-01-A4" in info.value.label
     bad = {**payload, "destinataire": {"codeDestinataire": "11111111111111"}}
     with pytest.raises(ChorusBusinessError) as info:
-        client.deposit_works(bad, document)
+        deposit(client, bad, document)
     assert info.value.http_status == 400 and "codeDestinataire" in info.value.label
 
 
 def test_bad_client_secret(emu):
     with make_client(emu, credentials_of(emu, client_secret="wrong-secret")) as chorus:
         with pytest.raises(ChorusAuthError) as info:
-            chorus.health_check()
+            ping(chorus)
     error = info.value
     assert not error.retryable and error.code == "invalid_client" and error.operation == "token"
     assert "wrong-secret" not in str(error) + repr(error)
@@ -198,15 +198,15 @@ def test_bad_client_secret(emu):
 def test_bad_technical_account_password(emu):
     with make_client(emu, credentials_of(emu, password="wrong-password")) as chorus:
         with pytest.raises(ChorusAuthError) as info:
-            chorus.health_check()
+            ping(chorus)
     error = info.value
     assert error.http_status == 401 and not error.retryable and isinstance(error, ChorusHumanError)
     assert "wrong-password" not in str(error) + repr(error)
-    assert emu.request_counts == {TOKEN: 2, ep.OPERATIONS["health_check"]: 2}  # one new token, one retry
+    assert emu.request_counts == {TOKEN: 2, ep.OPERATIONS["structures_search"]: 2}  # one new token, one retry
 
 
 def test_401_twice_is_an_auth_error(client, emu):
-    client.health_check()
+    ping(client)
     emu.reset_counts()
     emu.inject("works_search", "expired_token", count=None)
     assert type(failure(client)) is ChorusAuthError
@@ -228,7 +228,7 @@ def test_api_not_subscribed(client, emu):
 def test_wrong_token_url(emu):
     chorus = ChorusClient(credentials_of(emu), api_base=emu.url, token_url=emu.url + "/oauth/nope")
     with pytest.raises(ChorusRouteError):
-        chorus.health_check()
+        ping(chorus)
 
 
 # ---------------------------------------------------------------------------------------------- classification
@@ -276,7 +276,7 @@ def test_no_secret_in_errors_or_logs(emu, caplog, kind, options):
 
 def test_echoed_secrets_are_masked(client, emu, caplog):
     caplog.set_level(logging.DEBUG)
-    client.health_check()
+    ping(client)
     creds = emu.credentials
     [token] = [token.value for token in client_module._TOKENS.values()]
     account = account_header(creds["login"], creds["password"])
@@ -293,7 +293,7 @@ def test_token_refusal_echo_is_masked(emu):
     emu.inject("token", "business_error", http_status=401, label="x")  # a 401 on the token endpoint
     with make_client(emu) as chorus:
         with pytest.raises(ChorusAuthError) as info:
-            chorus.health_check()
+            ping(chorus)
     assert_no_secret(emu, str(info.value), repr(info.value))
 
 

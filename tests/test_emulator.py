@@ -14,17 +14,18 @@ import time
 
 import pytest
 import requests
+from chorus_emulator import FAULT_KINDS, Emulator
+from chorus_emulator.config import SERVED_OPERATIONS
+from chorus_emulator.facts import MAX_FILE_BYTES, WORKS_STATUSES
+from chorus_emulator.replies import success
+from chorus_emulator.swagger import factures_swagger, structures_swagger
 from helpers import account_header
-
-from chorus.emulator import FAULT_KINDS, Emulator
-from chorus.emulator.config import SERVED_OPERATIONS
-from chorus.emulator.replies import success
-from chorus.emulator.swagger import structures_swagger
-from chorus.endpoints import MAX_FILE_BYTES, WORKS_STATUSES
 
 PDF = b"%PDF-1.4\n% situation de travaux\n%%EOF\n"
 A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+WORKS_SEARCH = {"roleUtilisateur": "FOURNISSEUR"}
+DEFAULT_BODIES = {"works_search": WORKS_SEARCH}  # the smallest valid request of an operation
 
 
 # ---------------------------------------------------------------------------------------------- helpers
@@ -42,7 +43,8 @@ class Api:
         return self.emulator.url + SERVED_OPERATIONS.get(operation, operation)
 
     def post(self, operation, body=None, **kwargs):
-        return self.session.post(self.url(operation), json=body if body is not None else {}, timeout=30, **kwargs)
+        body = body if body is not None else dict(DEFAULT_BODIES.get(operation, {}))
+        return self.session.post(self.url(operation), json=body, timeout=30, **kwargs)
 
     def get(self, operation, **kwargs):
         return self.session.get(self.url(operation), timeout=30, **kwargs)
@@ -110,8 +112,10 @@ def works_body(emulator, attachment_id, number="SIT-2026-0001-A4", recipient=Non
 
 
 def invoice_body(emulator, attachment_id, number="FAC-2026-0001"):
+    """A factures/v1/soumettre body in the official Swagger's shape (pieceJointePrincipale is an object)."""
     body = works_body(emulator, attachment_id, number)
     body["cadreDeFacturation"] = {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}
+    body["pieceJointePrincipale"] = body["pieceJointePrincipale"][0]
     return body
 
 
@@ -126,8 +130,10 @@ def assert_business_error(response, status=400, code=None, mentions=""):
 
 
 def assert_valid_answer(operation, answer):
-    swagger = structures_swagger()
-    schema = swagger.response_schema(SERVED_OPERATIONS[operation])
+    """The answer validates against the official Swagger (Structures or Factures) of the operation."""
+    path = SERVED_OPERATIONS[operation]
+    swagger = next(doc for doc in (structures_swagger(), factures_swagger()) if doc.operation(path) is not None)
+    schema = swagger.response_schema(path)
     assert swagger.validate(schema, answer, strict=True) == []
 
 
@@ -329,7 +335,7 @@ def test_ill_typed_fields_are_400(emu, api, block, value, named):
 
 
 def test_request_body_over_the_limit_is_413(api, monkeypatch):
-    monkeypatch.setattr("chorus.emulator.server.MAX_BODY_BYTES", 100)
+    monkeypatch.setattr("chorus_emulator.server.MAX_BODY_BYTES", 100)
     response = api.post("file_upload", file_body("a.pdf", PDF * 10))
     assert response.status_code == 413
 
@@ -371,25 +377,17 @@ def test_name_of_exactly_50_characters_is_accepted(api):
     assert api.upload("n" * 46 + ".pdf") > 0
 
 
-def test_invoice_pdf_deposit(emu, api):
-    body = {"fichierFacture": b64(PDF), "nomFichier": "facture.pdf", "formatDepot": "PDF_NON_SIGNE"}
-    assert api.ok("invoice_deposit_pdf", body)["pieceJointeId"] > 0
-    bad = {**body, "nomFichier": "facture.xml"}
-    assert_business_error(api.post("invoice_deposit_pdf", bad), 400, mentions="pdf")
-    assert_business_error(api.post("invoice_deposit_pdf", {**body, "formatDepot": "PAPIER"}), 400, mentions="format")
-
-
 # ---------------------------------------------------------------------------------------------- deposits
 
 
 def test_works_piece_is_deposited(emu, api):
     attachment = api.upload()
     answer = api.ok("works_submit", works_body(emu, attachment))
-    assert answer["numeroFacture"] == "SIT-2026-0001-A4"
-    assert answer["statutFacture"] == WORKS_STATUSES[0]
+    assert set(answer) == {"codeRetour", "libelle", "identifiantFactureCPP", "dateDepot"}
     assert answer["dateDepot"] == datetime.date.today().isoformat()
     (piece,) = emu.pieces
     assert piece["id"] == answer["identifiantFactureCPP"] and piece["kind"] == "works"
+    assert piece["numeroFacture"] == "SIT-2026-0001-A4"
     assert piece["frame"] == A4 and piece["statut"] == WORKS_STATUSES[0]
     assert piece["pieceJointeIds"] == [attachment] and piece["montantAPayer"] == 1140.0
     assert piece["payload"]["numeroFactureSaisi"] == "SIT-2026-0001-A4"
@@ -450,7 +448,8 @@ def test_service_code_required_by_the_structure(emu, api):
     body["destinataire"]["codeServiceExecutant"] = "SERV050"  # every 50th service is inactive
     assert_business_error(api.post("works_submit", body), 400, mentions="active")
     body["destinataire"]["codeServiceExecutant"] = "SERV042"
-    assert api.ok("works_submit", body)["statutFacture"] == WORKS_STATUSES[0]
+    api.ok("works_submit", body)
+    assert emu.pieces[0]["statut"] == WORKS_STATUSES[0]
 
 
 def test_commitment_number_required_by_the_structure_or_service(emu, api):
@@ -471,7 +470,8 @@ def test_works_frames_and_invoice_frames_are_kept_apart(emu, api):
     invoice = invoice_body(emu, api.upload())
     assert_business_error(api.post("works_submit", invoice), 400, mentions="A1_FACTURE_FOURNISSEUR")
     works = works_body(emu, api.upload())
-    assert_business_error(api.post("invoice_submit", works), 400, mentions="facturesTravaux")
+    works["pieceJointePrincipale"] = works["pieceJointePrincipale"][0]
+    assert_business_error(api.post("invoice_submit", works), 400, mentions=A4)  # not in the Swagger's enum
     moe_frame = works_body(emu, api.upload(), cadreDeFacturation={"codeCadreFacturation": "A15_ETAT_ACOMPTE_MOE"})
     assert_business_error(api.post("works_submit", moe_frame), 400, mentions="A15")
 
@@ -523,11 +523,15 @@ def test_invoice_date_in_the_future_is_refused(emu, api):
 def test_invoice_is_deposited_and_found_by_the_supplier_search(emu, api):
     answer = api.ok("invoice_submit", invoice_body(emu, api.upload()))
     assert answer["statutFacture"] == "DEPOSEE"
+    assert_valid_answer("invoice_submit", answer)
     api.ok("works_submit", works_body(emu, api.upload()))
-    found = api.ok("invoice_search_supplier", {"numeroFacture": "FAC-2026-0001"})["listeFactures"]
-    assert [item["idFacture"] for item in found] == [answer["identifiantFactureCPP"]]
+    found = api.ok("invoice_search_supplier", {"numeroFacture": "FAC-2026-0001"})
+    assert_valid_answer("invoice_search_supplier", found)
+    assert [item["identifiantFactureCPP"] for item in found["listeFactures"]] == [answer["identifiantFactureCPP"]]
     everything = api.ok("invoice_search_supplier", {})["listeFactures"]
     assert len(everything) == 1  # works pieces are found by the works search only
+    unknown = api.post("invoice_search_supplier", {"parametresRecherche": {}})
+    assert_business_error(unknown, 400, mentions="parametresRecherche: unknown field")
 
 
 # ---------------------------------------------------------------------------------------------- searches, history
@@ -539,68 +543,112 @@ def deposit_pieces(emu, api, count):
             for index in range(count)]
 
 
+def works_search(api, **fields):
+    """One page of the works search as the shared notes shape it."""
+    return api.ok("works_search", {**WORKS_SEARCH, **fields})
+
+
 def test_works_search_is_paginated(emu, api):
     ids = deposit_pieces(emu, api, 5)
     seen, page = [], 1
     while True:
-        answer = api.ok("works_search", {"parametresRecherche": {"pageResultatDemandee": page,
-                                                                 "nbResultatsParPage": 2}})
+        answer = works_search(api, rechercheFactureTravaux={"pageResultatDemandee": page, "nbResultatsParPage": 2})
         retour = answer["parametresRetour"]
         assert retour == {"pageCourante": page, "pages": 3, "nbResultatsParPage": 2, "total": 5}
-        seen += [item["idFacture"] for item in answer["listeFactures"]]
+        seen += [item["idFactureTravaux"] for item in answer["listeFacturesTravaux"]]
         if retour["pageCourante"] >= retour["pages"]:
             break
         page += 1
     assert seen == ids
-    beyond = api.ok("works_search", {"parametresRecherche": {"pageResultatDemandee": 4, "nbResultatsParPage": 2}})
-    assert beyond["listeFactures"] == []
-    backwards = api.ok("works_search", {"parametresRecherche": {"triSens": "Descendant"}})
-    assert [item["idFacture"] for item in backwards["listeFactures"]] == ids[::-1]
+    beyond = works_search(api, rechercheFactureTravaux={"pageResultatDemandee": 4, "nbResultatsParPage": 2})
+    assert beyond["listeFacturesTravaux"] == []
 
 
-def test_works_search_filters(emu, api):
+def test_works_search_answers_the_shape_of_the_notes(emu, api):
+    [piece_id] = deposit_pieces(emu, api, 1)
+    [item] = works_search(api)["listeFacturesTravaux"]
+    assert set(item) == {
+        "idFactureTravaux", "numeroFactureTravaux", "statutFactureTravaux", "typeFactureTravaux",
+        "typeDemandePaiement", "dateFactureTravaux", "dateDepot", "dateHeureEtatCourant", "montantHT", "montantTTC",
+        "montantAPayer", "identifiantFournisseur", "identifiantDestinataire", "idDestinataire"}
+    assert (item["idFactureTravaux"], item["numeroFactureTravaux"], item["statutFactureTravaux"]) == (
+        piece_id, "SIT-0000-A4", WORKS_STATUSES[0])
+    assert item["typeDemandePaiement"] == "FACTURE_TRAVAUX" and item["typeFactureTravaux"] == "PROJET_DECOMPTE_MENSUEL"
+    emu.ids_as_strings = True
+    [item] = works_search(api)["listeFacturesTravaux"]
+    assert item["idFactureTravaux"] == str(piece_id) and isinstance(item["montantHT"], str)
+
+
+def test_works_search_no_result_is_20007_on_http_200(api):
+    response = api.post("works_search")
+    assert response.status_code == 200
+    assert response.json() == {"codeRetour": 20007, "libelle": "GFT_MSG_01.075", "listeFacturesTravaux": []}
+
+
+def test_works_search_refuses_what_the_notes_do_not_know(api):
+    assert_business_error(api.post("works_search", {}), 400, mentions="roleUtilisateur: required")
+    for unknown in ({"numeroFacture": "X"}, {"parametresRecherche": {}}, {"listeFactures": []}):
+        assert_business_error(api.post("works_search", {**WORKS_SEARCH, **unknown}), 400, mentions="unknown field")
+    assert_business_error(api.post("works_search", {**WORKS_SEARCH, "periodeDateHeureEtatCourantDu": "hier"}), 400)
+    paging = {"rechercheFactureTravaux": {"pageResultatDemandee": 0}}
+    assert_business_error(api.post("works_search", {**WORKS_SEARCH, **paging}), 400)
+
+
+def test_works_search_period_is_the_status_change(emu, api):
     ids = deposit_pieces(emu, api, 3)
-    emu.advance_works(ids[1])
-    found = api.ok("works_search", {"numeroFacture": "SIT-0002-A4"})["listeFactures"]
-    assert [item["idFacture"] for item in found] == [ids[2]]
-    assert found[0]["statut"] == WORKS_STATUSES[0] and found[0]["codeCadreFacturation"] == A4
-    moved = api.ok("works_search", {"statutFacture": WORKS_STATUSES[1]})["listeFactures"]
-    assert [item["idFacture"] for item in moved] == [ids[1]]
-    today = datetime.date.today().isoformat()
-    assert len(api.ok("works_search", {"dateDepotDebut": today, "dateDepotFin": today})["listeFactures"]) == 3
-    assert api.ok("works_search", {"dateDepotFin": "2000-01-01"})["listeFactures"] == []
-    assert api.ok("works_search", {"codeDestinataire": emu.seed.service_required.siret})["listeFactures"] == []
-    assert_business_error(api.post("works_search", {"parametresRecherche": {"pageResultatDemandee": 0}}), 400)
+    later = (datetime.datetime.now().astimezone() + datetime.timedelta(seconds=2)).isoformat()
+    assert api.post("works_search", {**WORKS_SEARCH, "periodeDateHeureEtatCourantDu": later}).json()[
+        "codeRetour"] == 20007
+    moved = emu.advance_works(ids[1])[0]
+    found = works_search(api, periodeDateHeureEtatCourantDu=moved["dateHeureEtatCourant"])["listeFacturesTravaux"]
+    assert ids[1] in [item["idFactureTravaux"] for item in found]
+    earlier = "2000-01-01T00:00:00.000+00:00"
+    assert len(works_search(api, periodeDateHeureEtatCourantDu=earlier,
+                            periodeDateHeureEtatCourantAu=later)["listeFacturesTravaux"]) == 3
+    assert api.post("works_search", {**WORKS_SEARCH, "periodeDateHeureEtatCourantAu": earlier}).json()[
+        "codeRetour"] == 20007
 
 
-def test_history_follows_the_works_statuses(emu, api):
-    (piece_id,) = deposit_pieces(emu, api, 1)
-    history = api.ok("invoice_history", {"idFacture": piece_id})
-    assert history["statutCourantCode"] == WORKS_STATUSES[0]
-    assert [entry["histoStatutCode"] for entry in history["historiquesDesStatuts"]["histoStatut"]] == [
-        WORKS_STATUSES[0]]
-    moved = emu.advance_works(piece_id, steps=2)
-    assert [piece["statut"] for piece in moved] == [WORKS_STATUSES[2]]
-    history = api.ok("invoice_history", {"idFacture": piece_id})
-    assert history["statutCourantCode"] == WORKS_STATUSES[2]
-    entries = history["historiquesDesStatuts"]["histoStatut"]
-    assert [entry["histoStatutCode"] for entry in entries] == list(WORKS_STATUSES[:3])
-    assert all(entry["histoStatutDatePassage"] for entry in entries)
+@pytest.mark.parametrize("key", ["idFactureTravaux", "identifiantFactureCPP", "idFacture", None])
+def test_the_works_submission_answers_each_candidate_way(emu, api, key):
+    emu.works_submit_id_key = key
+    answer = api.ok("works_submit", works_body(emu, api.upload()))
+    [piece] = emu.pieces
+    assert set(answer) == {"codeRetour", "libelle", "dateDepot"} | ({key} if key else set())
+    if key:
+        assert answer[key] == piece["id"]
 
 
-def test_statuses_stop_at_payment_and_refusals_stay(emu, api):
-    first, second = deposit_pieces(emu, api, 2)
-    emu.advance_works(steps=100)
-    assert [piece["statut"] for piece in emu.pieces] == [WORKS_STATUSES[-1]] * 2
-    assert emu.advance_works() == []
-    emu.reset()
-    first, second = deposit_pieces(emu, api, 2)
-    emu.set_status(first, "REFUSEE_MOE", "Quantities to check")
-    moved = emu.advance_works()
-    assert [piece["id"] for piece in moved] == [second]
-    history = api.ok("invoice_history", {"idFacture": first})
-    assert history["statutCourantCode"] == "REFUSEE_MOE"
-    assert history["historiquesDesStatuts"]["histoStatut"][-1]["histoStatutCommentaire"] == "Quantities to check"
+def test_the_works_submission_key_is_one_of_the_candidates(emu):
+    with pytest.raises(ValueError):
+        emu.works_submit_id_key = "numeroFacture"
+    response = control(emu, "POST", "config", {"works_submit_id_key": None, "ids_as_strings": True})
+    assert response.status_code == 200 and emu.works_submit_id_key is None and emu.ids_as_strings
+    emu.reset()  # each test of a shared emulator starts from the answers first set
+    assert emu.works_submit_id_key == "identifiantFactureCPP" and not emu.ids_as_strings
+
+
+def test_a_piece_number_over_20_characters_is_refused(emu, api):
+    body = works_body(emu, api.upload(), number="S" * 21)
+    assert_business_error(api.post("works_submit", body), 400, mentions="numeroFactureSaisi")
+    api.ok("works_submit", works_body(emu, api.upload(), number="S" * 20))
+
+
+def test_lost_answer_records_the_piece_and_answers_nothing(emu, api):
+    emu.inject("works_submit", "lost_answer")
+    with pytest.raises(requests.ConnectionError):
+        api.post("works_submit", works_body(emu, api.upload()))
+    [piece] = emu.pieces
+    assert emu.piece_by_number("SIT-2026-0001-A4")["id"] == piece["id"]
+    assert "lost_answer" in FAULT_KINDS
+
+
+def test_bulk_pieces_for_tests_of_scale(emu, api):
+    pieces = emu.add_works_pieces(250, prefix="BULK-", status=WORKS_STATUSES[1])
+    assert [p["numeroFacture"] for p in pieces[:2]] == ["BULK-00001", "BULK-00002"]
+    assert {p["statut"] for p in emu.pieces} == {WORKS_STATUSES[1]}
+    answer = works_search(api)
+    assert answer["parametresRetour"]["total"] == 250 and len(answer["listeFacturesTravaux"]) == 100
 
 
 def test_invoices_do_not_follow_the_works_circuit(emu, api):
@@ -618,6 +666,7 @@ def test_statuses_move_on_over_time():
             time.sleep(0.02)
         history = api.ok("invoice_history", {"idFacture": piece_id})
         assert history["statutCourantCode"] == WORKS_STATUSES[-1]
+        assert_valid_answer("invoice_history", history)
 
 
 def test_history_of_an_unknown_piece_is_a_business_error(api):
@@ -632,6 +681,7 @@ def test_flow_deposit_and_report(emu, api):
     body = {"fichierFlux": b64(PDF), "nomFichier": "facturx.pdf", "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
             "avecSignature": False}
     answer = api.ok("flow_deposit", body)
+    assert_valid_answer("flow_deposit", answer)
     number = answer["numeroFluxDepot"]
     assert number and answer["dateDepot"] == datetime.date.today().isoformat()
     report = api.ok("flow_report", {"numeroFluxDepot": number})
@@ -742,7 +792,7 @@ def test_answer_that_breaks_the_swagger_is_a_500(emu, api, caplog):
     path = SERVED_OPERATIONS["structures_search"]
     routes = emu._api.routes
     routes[path] = dataclasses.replace(routes[path], handler=lambda _api, _body: success(listeStructures="oops"))
-    with caplog.at_level(logging.ERROR, logger="chorus.emulator.api"):
+    with caplog.at_level(logging.ERROR, logger="chorus_emulator.api"):
         response = api.post("structures_search", {})
     assert response.status_code == 500
     assert "listeStructures: expected array" in caplog.text
@@ -827,7 +877,7 @@ def test_faults_on_a_path_come_before_wildcards_and_in_order(emu, api):
     emu.inject("works_search", "business_error", http_status=200)
     statuses = [api.post("works_search").status_code for _ in range(3)]
     assert statuses == [500, 200, 429]
-    assert api.post("works_search").json()["codeRetour"] == 0
+    assert api.post("works_search").json()["codeRetour"] == 20007  # no fault left: the plain "no result"
 
 
 def test_bad_fault_definitions_are_refused(emu):
@@ -919,7 +969,8 @@ def test_control_tokens_counts_and_config(emu, api):
     control(emu, "POST", "expire-tokens")
     assert api.get("health_check").status_code == 401
     config = control(emu, "POST", "config", {"token_lifetime": 60, "subscribed": ["transverses"]}).json()
-    assert config == {"token_lifetime": 60, "subscribed": ["transverses"]}
+    assert config == {"token_lifetime": 60, "subscribed": ["transverses"],
+                      "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False}
     assert emu.token_lifetime == 60
     assert Api(emu).post("works_search").status_code == 403
     assert control(emu, "POST", "config", {"subscribed": ["nope"]}).status_code == 400
@@ -984,7 +1035,7 @@ def test_secrets_stay_out_of_repr(emu):
 def test_command_line_starts_and_stops_the_emulator(signum):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": os.path.join(ROOT, "ediflex_chorus")}
-    command = [sys.executable, "-m", "chorus.emulator", "--port", str(port), "--auto-advance-seconds", "60"]
+    command = [sys.executable, "-m", "chorus_emulator", "--port", str(port), "--auto-advance-seconds", "60"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         first_line = process.stdout.readline()

@@ -6,29 +6,39 @@ import pytest
 
 from chorus import endpoints as ep
 
+# Only what the client uses (operations that nothing uses went).
 CONTRACT_OPERATIONS = {
-    "health_check", "structures_search", "structures_consult", "structures_services", "file_upload",
-    "invoice_deposit_pdf", "invoice_submit", "works_submit", "flow_deposit", "flow_report",
-    "invoice_search_supplier", "works_search", "invoice_history",
+    "structures_search", "structures_consult", "structures_services", "file_upload", "works_submit",
+    "works_search", "invoice_history",
 }
 
 
 def test_every_operation_has_a_cpro_path():
-    assert CONTRACT_OPERATIONS <= set(ep.OPERATIONS)
+    assert CONTRACT_OPERATIONS == set(ep.OPERATIONS)
     for path in ep.OPERATIONS.values():
         assert path.startswith("/cpro/") and "/v1/" in path
     assert len(set(ep.OPERATIONS.values())) == len(ep.OPERATIONS)
 
 
 def test_documented_paths():
-    assert ep.OPERATIONS["health_check"] == "/cpro/transverses/v1/health-check"
+    assert ep.OPERATIONS["works_search"] == "/cpro/facturesTravaux/v1/rechercher"
+    assert ep.OPERATIONS["invoice_history"] == "/cpro/factures/v1/consulter/historique"
     assert ep.OPERATIONS["file_upload"] == "/cpro/transverses/v1/ajouter/fichier"
     assert ep.OPERATIONS["works_submit"] == "/cpro/facturesTravaux/v1/soumettre"
     assert ep.OPERATIONS["structures_services"] == "/cpro/structures/v1/rechercher/services"
 
 
-def test_only_health_check_is_a_get():
-    assert ep.GET_OPERATIONS == {"health_check"}
+def test_works_search_shape_of_the_shared_notes():
+    assert ep.PAGINATION["works_search"] == ("rechercheFactureTravaux", "listeFacturesTravaux")
+    assert ep.NO_RESULT_CODES["works_search"] == {20007}
+    assert (ep.WORKS_PIECE_ID, ep.WORKS_PIECE_NUMBER, ep.WORKS_PIECE_STATUS) == (
+        "idFactureTravaux", "numeroFactureTravaux", "statutFactureTravaux")
+
+
+def test_refused_and_done_statuses_are_apart_from_the_circuit():
+    assert {"REFUSEE_MOE", "REFUSEE_MOA", "ERREUR_DE_MOE", "A_RECYCLER", "REJETEE"} <= ep.WORKS_REFUSED_STATUSES
+    assert not ep.WORKS_REFUSED_STATUSES & ep.WORKS_DONE_STATUSES
+    assert "MISE_EN_PAIEMENT" in ep.WORKS_DONE_STATUSES
 
 
 def test_paginated_operations_are_known():
@@ -58,6 +68,7 @@ def test_limits_and_statuses():
     assert ep.TOKEN_MARGIN_SECONDS == 240
     assert ep.MAX_FILE_BYTES == 10 * 1024 * 1024
     assert ep.MAX_NAME_LENGTH == ep.MAX_REFERENCE_LENGTH == 50
+    assert ep.MAX_PIECE_NUMBER_LENGTH == 20
     assert ep.PAGE_SIZE == 100
     assert ep.WORKS_STATUSES[0] == "MISE_A_DISPOSITION_MOE" and ep.WORKS_STATUSES[-1] == "MISE_EN_PAIEMENT"
     assert not set(ep.WORKS_STATUSES) & set(ep.WORKS_REFUSED_STATUSES)

@@ -19,10 +19,11 @@ def _catalog(name):
 
 
 def _python_sources():
-    pattern = re.compile(r'\b_\(\s*"((?:[^"\\]|\\.)*)"')
+    # One or more adjacent string literals: Python joins them into one message.
+    pattern = re.compile(r'\b_\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)[,)]')
     for path in (ADDON / "models").glob("*.py"):
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
-            yield ast.literal_eval(f'"{match[1]}"')
+            yield ast.literal_eval("(" + match[1] + ")")
 
 
 def test_every_entry_of_the_template_is_translated():

@@ -8,7 +8,9 @@ port=$((20000 + $$ % 10000))
 common=(--addons-path="$odoo_path/odoo/addons,$here" -d "$db" --db-filter="^$db\$" --http-port="$port"
         --gevent-port=$((port + 1)) --without-demo=all --stop-after-init --data-dir="$here/var/filestore")
 
-run() { (cd "$odoo_path" && "$python" odoo-bin "${common[@]}" "$@"); }
+# The repository root on the path: the Odoo tests import the emulator (chorus_emulator), a development tool that
+# is not part of the addon.
+run() { (cd "$odoo_path" && PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$python" odoo-bin "${common[@]}" "$@"); }
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
 trap cleanup EXIT
 

@@ -13,7 +13,7 @@ find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_P
 ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
 mkdir -p "$here/var"
 
-PYTHONPATH="$here/ediflex_chorus" "$odoo_python" -m chorus.emulator --port "$EMULATOR_PORT" \
+PYTHONPATH="$here" "$odoo_python" -m chorus_emulator --port "$EMULATOR_PORT" \
     --auto-advance-seconds 60 >"$here/var/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill $emulator_pid 2>/dev/null' EXIT

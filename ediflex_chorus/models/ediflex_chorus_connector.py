@@ -138,7 +138,7 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _send_deposit(self, deposit, client):
         """Send one frozen deposit exactly as recorded, or find it on Chorus Pro after an unknown outcome."""
         if not deposit._still_wanted():
-            deposit._cancel(self.env._("the situation is no longer %(state)s.", state=deposit.situation_id.state))
+            deposit._cancel(self.env._("the situation is no longer in a state that this piece reports."))
             return
         tried_before = deposit.attempts > 0
         deposit._mark_attempt()
@@ -181,10 +181,16 @@ class EdiflexChorusConnector(models.AbstractModel):
             if found is None:
                 raise
             return found
+        sent = WorksPiece(id=result.piece_id, number=deposit.piece_number, status=None)
         if result.piece_id:
-            return WorksPiece(id=result.piece_id, number=deposit.piece_number, status=None)
-        # The answer carried no id: find the piece by its number, or leave it to the status follow-up.
-        return self._find_piece(deposit, client) or WorksPiece(id=None, number=deposit.piece_number, status=None)
+            return sent
+        # The answer carried no id: find the piece by its number now, or leave it to the status follow-up. The
+        # piece is on Chorus Pro either way: a failing look-up must not turn a success into an error.
+        try:
+            return self._find_piece(deposit, client) or sent
+        except ChorusError as error:
+            _logger.info("Chorus Pro piece %s sent, its id not found yet: %s", deposit.piece_number, error)
+            return sent
 
     # ------------------------------------------------------------------ statuses
 

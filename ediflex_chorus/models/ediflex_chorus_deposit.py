@@ -15,7 +15,7 @@ DEPOSIT_STATES = [
     ("done", "Done"),
     ("rejected", "Rejected"),
     ("error", "Error"),
-    ("cancelled", "Cancelled"),
+    ("cancelled", "Cancelled Before Sending"),
 ]
 # Not sent yet: what a cancelled, refused or reset situation withdraws.
 PENDING_STATES = ("to_send", "waiting", "error", "rejected")

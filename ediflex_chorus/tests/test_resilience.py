@@ -62,7 +62,9 @@ class TestResilience(ChorusCase):
         self._make_due(deposit)
         self._send()
         [piece] = self._emulator_piece(deposit.piece_number)
-        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("sent", piece["id"]))
+        # Found by the works search, which gives the piece's status with its id.
+        self.assertEqual((deposit.state, deposit.chorus_invoice_id, deposit.chorus_status),
+                         ("received", piece["id"], piece["statut"]))
         self.assertEqual((self._submissions(), self._uploads()), (1, 1), "found, neither submitted nor uploaded again")
 
     def test_duplicate_refusal_after_a_lost_answer_is_resolved_by_the_look_up(self):
@@ -74,7 +76,8 @@ class TestResilience(ChorusCase):
         deposit.write({"attempts": 0, "state": "to_send", "retryable": False})
         self._send()
         [piece] = self._emulator_piece(deposit.piece_number)
-        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("sent", piece["id"]))
+        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("received", piece["id"]))
+        self.assertFalse(deposit.error_message, "no false rejection")
         self.assertEqual(self._submissions(), 2)
 
     def test_business_error_is_rejected_with_the_full_message_then_retried_by_a_human(self):

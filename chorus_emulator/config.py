@@ -1,19 +1,9 @@
-"""Emulator-only settings.
+"""Emulator-only settings (the facts of Chorus Pro itself are in ``facts.py``)."""
 
-Paths and limits the client shares with the emulator (operations, token path, file and name limits, page size,
-works statuses) live in ``chorus.endpoints`` alone: emulator modules import them from there.
-"""
+from .facts import OPERATIONS
 
-from .. import endpoints
-
-# Structures operations of the Swagger that the project does not call; the emulator serves them too.
-EXTRA_OPERATIONS = {
-    "structures_service_consult": "/cpro/structures/v1/consulter/service",
-    "structures_spaces": "/cpro/structures/v1/rechercher/espaces",
-    "structures_user_links": "/cpro/structures/v1/lister/rattachementsutilisateur",
-}
-# Operation name -> path of every operation the emulator serves: the client's table and the extras above.
-SERVED_OPERATIONS = {**endpoints.OPERATIONS, **EXTRA_OPERATIONS}
+# Operation name -> path of every operation the emulator serves.
+SERVED_OPERATIONS = dict(OPERATIONS)
 
 API_FAMILIES = ("factures", "facturesTravaux", "structures", "transverses", "utilisateurs")
 DEFAULT_SUBSCRIBED = ("factures", "facturesTravaux", "structures", "transverses")
@@ -40,3 +30,5 @@ WORKS_FRAMES = (
     "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
     "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
 )
+# Under which key the works submission answers the piece id (None: no id at all); UNCERTAIN on Chorus Pro.
+DEFAULT_WORKS_SUBMIT_ID_KEY = "identifiantFactureCPP"

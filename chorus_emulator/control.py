@@ -9,12 +9,14 @@ POST   /_emulator/status         {"piece_id", "status", "comment"?} set any stat
 POST   /_emulator/reset          {"tokens"?: bool} forget deposits, counts and faults
 POST   /_emulator/reset-counts   request counts back to zero
 POST   /_emulator/expire-tokens  every issued token becomes invalid
-POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families]}
+POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families], "works_submit_id_key"?: key or null,
+                                  "ids_as_strings"?: bool}
 """
 
 import json
 
 from .config import API_FAMILIES, CONTROL_PREFIX
+from .facts import WORKS_SUBMIT_ID_KEYS
 from .replies import Reply
 
 LOOPBACK = ("127.0.0.1", "::1")
@@ -94,7 +96,15 @@ def _config(api, data, base_url):
         if unknown:
             raise ValueError(f"unknown API families: {', '.join(sorted(unknown))}")
         api.subscribed = set(data["subscribed"])
-    return {"token_lifetime": api.state.token_lifetime, "subscribed": sorted(api.subscribed)}
+    if "works_submit_id_key" in data:
+        key = data["works_submit_id_key"]
+        if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
+            raise ValueError(f"works_submit_id_key: one of {', '.join(WORKS_SUBMIT_ID_KEYS)} or null")
+        api.works_submit_id_key = key
+    if "ids_as_strings" in data:
+        api.ids_as_strings = bool(data["ids_as_strings"])
+    return {"token_lifetime": api.state.token_lifetime, "subscribed": sorted(api.subscribed),
+            "works_submit_id_key": api.works_submit_id_key, "ids_as_strings": api.ids_as_strings}
 
 
 _ACTIONS = {

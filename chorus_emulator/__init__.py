@@ -1,20 +1,20 @@
 """A local Chorus Pro emulator: PISTE token endpoint and the /cpro routes the project uses, on 127.0.0.1.
 
-    from chorus.emulator import Emulator
+    from chorus_emulator import Emulator
     with Emulator() as emu:                # listening on a free port
         emu.url, emu.token_url, emu.credentials, emu.seed
         emu.inject("works_submit", "server_error", count=2)
         emu.advance_works()
 
-Run alone: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port 8089``.
+Run alone: ``python -m chorus_emulator (from the repository root) --port 8089``.
 """
 
 import functools
 import threading
 
-from ..endpoints import TOKEN_PATH
 from .api import Api
-from .config import DEFAULT_SUBSCRIBED, MAX_PAGE_SIZE
+from .config import DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE
+from .facts import TOKEN_PATH, WORKS_STATUSES, WORKS_SUBMIT_ID_KEYS
 from .faults import KINDS as FAULT_KINDS
 from .seed import default_seed
 from .server import EmulatorServer
@@ -26,8 +26,8 @@ class Emulator:
     """The emulated Chorus Pro service: seeded state, a real HTTP server, fault injection and controls."""
 
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
-                 max_page_size=MAX_PAGE_SIZE):
-        self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size)
+                 max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY):
+        self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -97,7 +97,7 @@ class Emulator:
 
     @property
     def seed(self):
-        """The seeded data set (chorus.emulator.seed.Seed): contractor, moe, public bodies and their services."""
+        """The seeded data set (chorus_emulator.seed.Seed): contractor, moe, public bodies and their services."""
         return self._api.state.seed
 
     # -- faults, tokens, counts ---------------------------------------------------------------------------------
@@ -149,6 +149,27 @@ class Emulator:
         """Set every request count back to zero."""
         self._api.state.reset_counts()
 
+    # -- uncertain answers --------------------------------------------------------------------------------------
+    @property
+    def works_submit_id_key(self):
+        """Key of the piece id in the works submission's answer (one of WORKS_SUBMIT_ID_KEYS), None for no id."""
+        return self._api.works_submit_id_key
+
+    @works_submit_id_key.setter
+    def works_submit_id_key(self, key):
+        if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
+            raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
+        self._api.works_submit_id_key = key
+
+    @property
+    def ids_as_strings(self):
+        """Whether the works search gives ids and amounts as strings (the notes say they may)."""
+        return self._api.ids_as_strings
+
+    @ids_as_strings.setter
+    def ids_as_strings(self, value):
+        self._api.ids_as_strings = bool(value)
+
     # -- deposits -----------------------------------------------------------------------------------------------
     @property
     def pieces(self):
@@ -169,10 +190,20 @@ class Emulator:
         """Move works pieces (one, or all) ``steps`` statuses along WORKS_STATUSES; returns the moved pieces."""
         return self._api.state.advance_works(piece_id, steps)
 
+    def add_works_pieces(self, count, prefix="BULK-", status=WORKS_STATUSES[0],
+                         frame="A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"):
+        """count works pieces of the seed's contractor, as if deposited (numbers prefix + 00001...); returns them."""
+        seed = self._api.state.seed
+        return self._api.state.add_works_pieces(seed.contractor.id, seed.no_rules, count, prefix, status, frame)
+
+    def piece_by_number(self, number):
+        """The seed contractor's piece with this number, or None."""
+        return self._api.state.piece_by_number(self._api.state.seed.contractor.id, number)
+
     def set_status(self, piece_id, status, comment=""):
         """Give a piece any status (e.g. "REFUSEE_MOE", with a comment); returns the piece."""
         return self._api.state.set_status(piece_id, status, comment)
 
     def reset(self, tokens=False):
-        """Forget deposits, counts and faults (issued tokens too when asked); the seed stays."""
+        """Forget deposits, counts, faults and answer settings (issued tokens too when asked); the seed stays."""
         self._api.reset(tokens=tokens)

@@ -6,13 +6,13 @@ import dataclasses
 import json
 import logging
 
-from ..endpoints import TOKEN_PATH
 from . import deposits, files, schemas, searches, structures
-from .config import API_FAMILIES, MAX_PAGE_SIZE, SERVED_OPERATIONS
+from .config import API_FAMILIES, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE, SERVED_OPERATIONS
+from .facts import TOKEN_PATH
 from .faults import FaultTable
 from .replies import ApiError, business_error, gateway_error
 from .state import State
-from .swagger import structures_swagger
+from .swagger import factures_swagger, structures_swagger
 from .token import same, token_endpoint
 
 logger = logging.getLogger(__name__)
@@ -26,7 +26,8 @@ class Route:
     path: str
     handler: object
     method: str = "POST"
-    schema: dict | None = None  # request schema of routes outside the Structures Swagger
+    schema: dict | None = None  # request schema of routes outside the official Swaggers
+    strict: bool = False  # whether fields the schema does not declare are refused
 
 
 _HANDLERS = {
@@ -38,21 +39,23 @@ _HANDLERS = {
     "structures_spaces": (structures.spaces, "POST", None),
     "structures_user_links": (structures.user_links, "POST", None),
     "file_upload": (files.upload, "POST", schemas.FILE_UPLOAD),
-    "invoice_deposit_pdf": (files.deposit_pdf, "POST", schemas.DEPOSIT_PDF),
     "invoice_submit": (deposits.submit_invoice, "POST", schemas.SUBMIT),
     "works_submit": (deposits.submit_works, "POST", schemas.SUBMIT),
     "flow_deposit": (files.deposit_flow, "POST", schemas.FLOW_DEPOSIT),
     "flow_report": (files.flow_report, "POST", schemas.FLOW_REPORT),
-    "invoice_search_supplier": (searches.search_supplier, "POST", schemas.SEARCH),
-    "works_search": (searches.search_works, "POST", schemas.SEARCH),
+    "invoice_search_supplier": (searches.search_supplier, "POST", None),
+    "works_search": (searches.search_works, "POST", schemas.WORKS_SEARCH),
     "invoice_history": (searches.history, "POST", schemas.HISTORY),
 }
+
+
+STRICT_ROUTES = frozenset({"works_search"})
 
 
 def build_routes():
     """path -> Route, paths taken from the operations table."""
     return {
-        SERVED_OPERATIONS[name]: Route(name, SERVED_OPERATIONS[name], handler, method, schema)
+        SERVED_OPERATIONS[name]: Route(name, SERVED_OPERATIONS[name], handler, method, schema, name in STRICT_ROUTES)
         for name, (handler, method, schema) in _HANDLERS.items()
     }
 
@@ -60,13 +63,17 @@ def build_routes():
 class Api:
     """The emulated service: state, faults and routes; ``handle`` turns a request into a Reply."""
 
-    def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE):
+    def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
+                 works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY):
         self.state = State(seed, token_lifetime)
         self.faults = FaultTable()
         self.subscribed = set(subscribed)
         self.max_page_size = max_page_size
+        self._initial_answers = (works_submit_id_key, False)
+        self.works_submit_id_key, self.ids_as_strings = self._initial_answers
         self.routes = build_routes()
         self.swagger = structures_swagger()
+        self.swaggers = (structures_swagger(), factures_swagger())
 
     def handle(self, method, path, headers, body):
         """The Reply to a request on an API path (control endpoints are not served here)."""
@@ -86,9 +93,10 @@ class Api:
         return self.faults.add(path, kind, count=count, latency=latency, **options)
 
     def reset(self, tokens=False):
-        """Forget deposits and counts, drop faults (and issued tokens when asked)."""
+        """Forget deposits and counts, drop faults, answer the uncertain facts as first set (and forget tokens)."""
         self.state.reset(tokens=tokens)
         self.faults.clear()
+        self.works_submit_id_key, self.ids_as_strings = self._initial_answers
 
     def snapshot(self):
         """Everything the emulator holds, as plain data (for GET /_emulator/state)."""
@@ -128,15 +136,21 @@ class Api:
         credentials = self.state.seed.credentials
         return bool(colon) and same(login, credentials["login"]) and same(password, credentials["password"])
 
+    def _official(self, path):
+        """The official Swagger that describes this path, or None."""
+        return next((swagger for swagger in self.swaggers if swagger.operation(path) is not None), None)
+
     def _run(self, route, data):
-        swagger_schema = self.swagger.request_schema(route.path)
-        if swagger_schema is not None:
-            _refuse_problems(self.swagger.validate(swagger_schema, data, strict=True))
-        elif route.schema is not None:
-            _refuse_problems(self.swagger.validate(route.schema, data))
+        official = self._official(route.path)
+        problems = []
+        if official is not None:
+            problems += official.validate(official.request_schema(route.path) or {}, data, strict=True)
+        if route.schema is not None:  # what the notes require, which the official schemas leave optional
+            problems += self.swagger.validate(route.schema, data, strict=route.strict and official is None)
+        _refuse_problems(list(dict.fromkeys(problems)))
         reply = route.handler(self, data)
-        answer_schema = self.swagger.response_schema(route.path, reply.status)
-        problems = self.swagger.validate(answer_schema, reply.body, strict=True) if answer_schema else []
+        answer_schema = official.response_schema(route.path, reply.status) if official else None
+        problems = official.validate(answer_schema, reply.body, strict=True) if answer_schema else []
         if problems:
             logger.error("emulator bug: the answer of %s does not match the Swagger: %s", route.path, problems)
             return gateway_error(500, "The emulator built an answer that does not match the Swagger").reply

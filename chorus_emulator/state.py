@@ -7,8 +7,8 @@ import secrets
 import threading
 import time
 
-from ..endpoints import WORKS_STATUSES
 from .config import INVOICE_FIRST_STATUS
+from .facts import WORKS_STATUSES
 from .replies import business_error
 
 
@@ -130,21 +130,52 @@ class State:
     def add_piece(self, record):
         """Store a deposited piece; a number already used by the same supplier is a business error."""
         with self._lock:
-            key = (record["idFournisseur"], record["numeroFacture"])
-            if key in self._numbers:
-                raise business_error("duplicate", f"numeroFactureSaisi: {record['numeroFacture']!r} was already "
-                                     f"deposited by this supplier (piece {self._numbers[key]})")
-            first = WORKS_STATUSES[0] if record["kind"] == "works" else INVOICE_FIRST_STATUS
-            piece_id = self._new_id("piece")
-            piece = {**record, "id": piece_id, "dateDepot": today_iso(), "statut": first, "history": []}
-            self._pieces[piece_id] = piece
-            self._numbers[key] = piece_id
-            self._push_status(piece, first, "Deposited")
-            return copy.deepcopy(piece)
+            return copy.deepcopy(self._store_piece(record))
+
+    def _store_piece(self, record):
+        key = (record["idFournisseur"], record["numeroFacture"])
+        if key in self._numbers:
+            raise business_error("duplicate", f"numeroFactureSaisi: {record['numeroFacture']!r} was already "
+                                 f"deposited by this supplier (piece {self._numbers[key]})")
+        first = WORKS_STATUSES[0] if record["kind"] == "works" else INVOICE_FIRST_STATUS
+        piece_id = self._new_id("piece")
+        piece = {**record, "id": piece_id, "dateDepot": today_iso(), "statut": first, "history": []}
+        self._pieces[piece_id] = piece
+        self._numbers[key] = piece_id
+        self._push_status(piece, first, "Deposited")
+        return piece
 
     def _push_status(self, piece, status, comment):
+        moment = now_iso()
         piece["statut"] = status
-        piece["history"].append({"code": status, "date": now_iso(), "comment": comment})
+        piece["dateHeureEtatCourant"] = moment
+        piece["history"].append({"code": status, "date": moment, "comment": comment})
+
+    def add_works_pieces(self, supplier_id, recipient, count, prefix, status, frame):
+        """count works pieces of a supplier as if deposited (numbers prefix + 00001...), moved to status."""
+        with self._lock:
+            added = []
+            for index in range(1, count + 1):
+                record = {
+                    "kind": "works", "numeroFacture": f"{prefix}{index:05d}", "frame": frame,
+                    "dateFacture": today_iso(), "idFournisseur": supplier_id, "idDestinataire": recipient.id,
+                    "codeDestinataire": recipient.siret, "designationDestinataire": recipient.name,
+                    "codeServiceExecutant": "", "codeStructureValideur": "", "numeroMarche": "BULK",
+                    "numeroBonCommande": "", "typeFacture": "FACTURE", "devise": "EUR", "montantHT": 100.0,
+                    "montantTVA": 20.0, "montantTTC": 120.0, "montantAPayer": 114.0, "pieceJointeIds": [],
+                    "payload": {},
+                }
+                piece = self._store_piece(record)
+                if status != piece["statut"]:
+                    self._push_status(piece, status, "Bulk piece")
+                added.append(copy.deepcopy(piece))
+            return added
+
+    def piece_by_number(self, supplier_id, number):
+        """The piece of this supplier with this number, or None."""
+        with self._lock:
+            piece_id = self._numbers.get((supplier_id, number))
+            return copy.deepcopy(self._pieces.get(piece_id)) if piece_id else None
 
     def piece(self, piece_id):
         """The piece with this id, or None."""

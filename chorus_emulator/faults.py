@@ -5,7 +5,8 @@ import threading
 
 from .replies import CODES, Reply, gateway_error
 
-KINDS = ("latency", "server_error", "rate_limit", "timeout", "expired_token", "business_error", "malformed", "reset")
+KINDS = ("latency", "server_error", "rate_limit", "timeout", "expired_token", "business_error", "malformed", "reset",
+         "lost_answer")
 OPTIONS = frozenset(("http_status", "code", "label", "retry_after", "body"))
 TIMEOUT_SECONDS = 5.0  # how long a "timeout" fault holds the request when no latency is given
 ANY_PATH = "*"

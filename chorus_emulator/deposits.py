@@ -13,12 +13,18 @@ FRAMES_VIA_MOE = ("A4_", "A5_", "A7_", "A10_", "A13_")
 
 def submit_invoice(api, body):
     """factures/v1/soumettre: an invoice (frames A1, A2, A9, A12)."""
-    return _submit(api, body, "invoice")
+    piece = _submit(api, body, "invoice")
+    return success(identifiantFactureCPP=piece["id"], numeroFacture=piece["numeroFacture"],
+                   dateDepot=piece["dateDepot"], statutFacture=piece["statut"])
 
 
 def submit_works(api, body):
-    """facturesTravaux/v1/soumettre: a works piece (frames A4 to A13 of a supplier)."""
-    return _submit(api, body, "works")
+    """facturesTravaux/v1/soumettre (UNCERTAIN): a works piece; its id under the key the emulator is set to."""
+    piece = _submit(api, body, "works")
+    answer = {"dateDepot": piece["dateDepot"]}
+    if api.works_submit_id_key:
+        answer[api.works_submit_id_key] = piece["id"]
+    return success(**answer)
 
 
 def _submit(api, body, kind):
@@ -31,9 +37,7 @@ def _submit(api, body, kind):
     _check_attachments(api, body)
     _check_date(body)
     _check_amounts(body)
-    piece = api.state.add_piece(_record(body, kind, frame, supplier, recipient))
-    return success(identifiantFactureCPP=piece["id"], numeroFacture=piece["numeroFacture"],
-                   dateDepot=piece["dateDepot"], statutFacture=piece["statut"], codeCadreFacturation=frame)
+    return api.state.add_piece(_record(body, kind, frame, supplier, recipient))
 
 
 def _check_frame(body, kind):
@@ -96,10 +100,19 @@ def _check_validator(api, body, frame):
         raise business_error("unknown_service", f"cadreDeFacturation.codeServiceValideur: no service {code!r}")
 
 
-def _check_attachments(api, body):
+def _main_attachments(body):
+    """pieceJointePrincipale as a list: an object in the official Swagger, a list in the notes (UNCERTAIN)."""
     mains = body.get("pieceJointePrincipale") or []
+    return [mains] if isinstance(mains, dict) else mains
+
+
+def _check_attachments(api, body):
+    mains = _main_attachments(body)
     if body["modeDepot"] == "DEPOT_PDF_API" and not mains:
         raise business_error("invalid", "pieceJointePrincipale: required when modeDepot is DEPOT_PDF_API")
+    for index, item in enumerate(mains):
+        if not isinstance(item, dict) or not isinstance(item.get("pieceJointePrincipaleId"), int):
+            raise business_error("invalid", f"pieceJointePrincipale[{index}].pieceJointePrincipaleId: required")
     references = [("pieceJointePrincipale", item["pieceJointePrincipaleId"]) for item in mains]
     references += [("pieceJointeComplementaire", item["pieceJointeComplementaireId"])
                    for item in body.get("pieceJointeComplementaire") or []]
@@ -159,6 +172,6 @@ def _record(body, kind, frame, supplier, recipient):
         "typeFacture": body["references"]["typeFacture"], "devise": body["references"].get("deviseFacture") or "EUR",
         "montantHT": total["montantHtTotal"], "montantTVA": total["montantTVA"],
         "montantTTC": total["montantTtcTotal"], "montantAPayer": total["montantAPayer"],
-        "pieceJointeIds": [item["pieceJointePrincipaleId"] for item in body.get("pieceJointePrincipale") or []],
+        "pieceJointeIds": [item["pieceJointePrincipaleId"] for item in _main_attachments(body)],
         "payload": body,
     }

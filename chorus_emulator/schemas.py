@@ -4,8 +4,8 @@ No official Swagger of these APIs ships with the project: these schemas hold wha
 (required fields, types, enumerations, lengths). They are checked without ``strict``: unknown fields pass.
 """
 
-from ..endpoints import MAX_REFERENCE_LENGTH
 from .config import FLOW_SYNTAXES
+from .facts import MAX_PIECE_NUMBER_LENGTH, MAX_REFERENCE_LENGTH
 
 STRING = {"type": "string"}
 INTEGER = {"type": "integer", "format": "int64"}
@@ -34,11 +34,6 @@ FILE_UPLOAD = obj(
     ("pieceJointeFichier", "pieceJointeNom", "pieceJointeTypeMime", "pieceJointeExtension"),
     pieceJointeFichier=STRING, pieceJointeNom=STRING, pieceJointeTypeMime=STRING, pieceJointeExtension=STRING,
 )
-DEPOSIT_PDF = obj(
-    ("fichierFacture", "nomFichier", "formatDepot"),
-    fichierFacture=STRING, nomFichier=STRING, idUtilisateurCourant=INTEGER,
-    formatDepot=enum("PDF_NON_SIGNE", "PDF_SIGNE_PADES", "PDF_SIGNE_XADES"),
-)
 FLOW_DEPOSIT = obj(
     ("fichierFlux", "nomFichier", "syntaxeFlux"),
     fichierFlux=STRING, nomFichier=STRING, syntaxeFlux=enum(*FLOW_SYNTAXES), avecSignature=BOOLEAN,
@@ -51,12 +46,12 @@ SUBMIT = obj(
     ("modeDepot", "numeroFactureSaisi", "dateFacture", "destinataire", "fournisseur", "cadreDeFacturation",
      "references", "montantTotal"),
     modeDepot=enum("DEPOT_PDF_API", "SAISIE_API"),
-    numeroFactureSaisi=REFERENCE,
+    numeroFactureSaisi={"type": "string", "maxLength": MAX_PIECE_NUMBER_LENGTH},
     dateFacture=DATE,
     idUtilisateurCourant=INTEGER,
     commentaire=STRING,
-    pieceJointePrincipale=array(obj(("pieceJointePrincipaleId",), pieceJointePrincipaleId=INTEGER,
-                                    pieceJointePrincipaleDesignation=STRING)),
+    # An object in the official Swagger, a list of objects in the shared notes: either is taken (UNCERTAIN).
+    pieceJointePrincipale={},
     pieceJointeComplementaire=array(obj(("pieceJointeComplementaireId",), pieceJointeComplementaireId=INTEGER,
                                         pieceJointeComplementaireDesignation=STRING,
                                         pieceJointeComplementaireType=STRING)),
@@ -90,12 +85,13 @@ SUBMIT = obj(
     ),
 )
 
-SEARCH = obj(
-    (),
-    parametresRecherche=obj((), pageResultatDemandee=INTEGER, nbResultatsParPage=INTEGER,
-                            triSens=enum("Ascendant", "Descendant"), triColonne=STRING),
-    numeroFacture=STRING, numeroFluxDepot=STRING, statutFacture=STRING, listeStatutFacture=array(STRING),
-    codeDestinataire=STRING, idFournisseur=INTEGER, codeCadreFacturation=STRING, typeFacture=STRING,
-    dateDepotDebut=DATE, dateDepotFin=DATE, dateFactureDebut=DATE, dateFactureFin=DATE,
-    roleUtilisateur=STRING, idUtilisateurCourant=INTEGER,
+
+# facturesTravaux/v1/rechercher, as the shared notes give it (section 5); checked strictly: unknown fields fail.
+WORKS_SEARCH = obj(
+    ("roleUtilisateur",),
+    roleUtilisateur=enum("FOURNISSEUR", "MOE", "MOA"),
+    rechercheFactureTravaux=obj((), nbResultatsParPage=INTEGER, pageResultatDemandee=INTEGER),
+    idDestinataire=INTEGER, idServiceExecutant=INTEGER, flagTelecharge=BOOLEAN, idUtilisateurCourant=INTEGER,
+    periodeDateHeureEtatCourantDu={"type": "string", "format": "date-time"},
+    periodeDateHeureEtatCourantAu={"type": "string", "format": "date-time"},
 )

@@ -1,4 +1,4 @@
-"""A small validator for the Swagger 2.0 subset used by the Chorus Pro Structures API (stdlib only).
+"""A small validator for the Swagger 2.0 subset used by the Chorus Pro Structures and Factures APIs (stdlib only).
 
 Supported: ``$ref`` to ``#/definitions/...``, ``type`` object/array/string/integer/number/boolean,
 ``required``, ``properties``, ``items``, ``enum``, ``maxLength`` and the formats int32, int64, date and date-time.
@@ -12,7 +12,9 @@ import json
 import os
 import re
 
-SWAGGER_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "Structures.swagger.json")
+HERE = os.path.dirname(os.path.abspath(__file__))
+SWAGGER_PATH = os.path.join(HERE, "Structures.swagger.json")
+FACTURES_SWAGGER_PATH = os.path.join(HERE, "Factures.swagger.json")
 
 _INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 _TYPE_NAMES = {dict: "object", list: "array", str: "string", bool: "boolean", int: "integer", float: "number"}
@@ -67,6 +69,12 @@ class Swagger:
 def structures_swagger():
     """The official Structures Swagger shipped beside this module (loaded once)."""
     return Swagger.load()
+
+
+@functools.lru_cache(maxsize=1)
+def factures_swagger():
+    """The official Factures Swagger shipped beside this module (loaded once)."""
+    return Swagger.load(FACTURES_SWAGGER_PATH)
 
 
 def _resolve(swagger, schema):

@@ -2,7 +2,7 @@
 
 import math
 
-from ..endpoints import PAGE_SIZE
+from .facts import PAGE_SIZE
 from .replies import business_error
 
 

@@ -4,8 +4,8 @@ import base64
 import binascii
 import hashlib
 
-from ..endpoints import MAX_FILE_BYTES, MAX_NAME_LENGTH
 from .config import ALLOWED_EXTENSIONS
+from .facts import MAX_FILE_BYTES, MAX_NAME_LENGTH
 from .replies import TRA_SUCCESS_LABEL, business_error, success
 
 
@@ -56,17 +56,6 @@ def upload(api, body):
         _check_pdf(content, "pieceJointeFichier")
     file_id = api.state.add_file(_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
     return success(TRA_SUCCESS_LABEL, pieceJointeId=file_id)
-
-
-def deposit_pdf(api, body):
-    """deposer/pdf: store an invoice PDF, answer its pieceJointeId."""
-    name = body["nomFichier"]
-    if check_name(name, "nomFichier") != "pdf":
-        raise business_error("file_rejected", "nomFichier: a .pdf file is expected")
-    content = decode_file(body["fichierFacture"], "fichierFacture")
-    _check_pdf(content, "fichierFacture")
-    file_id = api.state.add_file(_record(name, content, "application/pdf", "deposer/pdf"))
-    return success(pieceJointeId=file_id)
 
 
 def deposit_flow(api, body):

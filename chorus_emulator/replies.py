@@ -5,17 +5,18 @@ import dataclasses
 SUCCESS_LABEL = "GCU_MSG_01_000"
 TRA_SUCCESS_LABEL = "TRA_MSG_00.000"
 
-# kind -> (codeRetour, HTTP status). Chorus Pro's own codes are not all public: these are emulator choices,
-# apart from 20002 (piece number already used), which Chorus Pro answers on HTTP 200.
+# kind -> (codeRetour, HTTP status). Chorus Pro's own codes are not all public: these are emulator choices.
+# "duplicate" (a piece number already deposited) is DUPLICATE_CODE: its real code is unknown, so no client may
+# rely on it; the notes only say that business errors come as HTTP 200 or 400 with codeRetour != 0.
 CODES = {
     "malformed": (10001, 400),
     "invalid": (20001, 400),
-    "duplicate": (20002, 200),
+    "duplicate": (20002, 200),  # DUPLICATE_CODE
     "unknown_attachment": (20003, 400),
     "unknown_recipient": (20004, 400),
     "service_required": (20005, 400),
     "commitment_required": (20006, 400),
-    "file_rejected": (20007, 400),
+    "file_rejected": (20015, 400),
     "unknown_structure": (20008, 400),
     "unknown_piece": (20009, 400),
     "unknown_service": (20010, 400),
@@ -65,3 +66,6 @@ _HTTP_MESSAGES = {
     413: "Payload Too Large", 415: "Unsupported Media Type", 429: "Too Many Requests", 500: "Internal Server Error",
     502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
 }
+
+
+DUPLICATE_CODE = CODES["duplicate"][0]

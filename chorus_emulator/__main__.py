@@ -1,4 +1,4 @@
-"""Command line: ``PYTHONPATH=ediflex_chorus python -m chorus.emulator --port N``; Ctrl-C (or SIGTERM) stops."""
+"""Command line: ``python -m chorus_emulator (from the repository root) --port N``; Ctrl-C (or SIGTERM) stops."""
 
 # pylint: disable=print-used
 # A command line prints its URL and seed for the person who started it.
@@ -10,12 +10,13 @@ import signal
 import threading
 
 from . import Emulator
-from .config import API_FAMILIES, DEFAULT_SUBSCRIBED
+from .config import API_FAMILIES, DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY
+from .facts import WORKS_SUBMIT_ID_KEYS
 
 
 def parse_args(argv=None):
     """The command line options."""
-    parser = argparse.ArgumentParser(prog="python -m chorus.emulator", description="Local Chorus Pro emulator")
+    parser = argparse.ArgumentParser(prog="python -m chorus_emulator", description="Local Chorus Pro emulator")
     parser.add_argument("--port", type=int, default=8089, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--auto-advance", "--auto-advance-seconds", dest="auto_advance", type=float, default=None,
                         metavar="SECONDS",
@@ -23,6 +24,9 @@ def parse_args(argv=None):
     parser.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS")
     parser.add_argument("--subscribe", nargs="*", choices=API_FAMILIES, default=list(DEFAULT_SUBSCRIBED),
                         help="API families the application is subscribed to (others answer 403)")
+    parser.add_argument("--works-submit-id-key", choices=[*WORKS_SUBMIT_ID_KEYS, "none"],
+                        default=DEFAULT_WORKS_SUBMIT_ID_KEY,
+                        help="key of the piece id in the works submission's answer (UNCERTAIN); none: no id")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -32,7 +36,8 @@ def main(argv=None):
     args = parse_args(argv)
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     emulator = Emulator(token_lifetime=args.token_lifetime, auto_advance_seconds=args.auto_advance,
-                        subscribed=args.subscribe)
+                        subscribed=args.subscribe,
+                        works_submit_id_key=None if args.works_submit_id_key == "none" else args.works_submit_id_key)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job may have it ignored
         signal.signal(signum, lambda *_: stop.set())
