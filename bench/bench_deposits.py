@@ -24,6 +24,7 @@ import os
 import re
 import subprocess
 import sys
+import threading
 import time
 import tracemalloc
 import urllib.request
@@ -138,6 +139,7 @@ def bench_drain(emu, count, prefix, latency):
 
 def bench_status_follow_up(emu, count, prefix):
     """HTTP calls of the works search per open piece, every piece's status having changed."""
+    emu.reset()  # only the open pieces of this figure
     since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10)
     pieces = emu.add_works_pieces(count, prefix=prefix)
     emu.reset_counts()
@@ -180,6 +182,8 @@ def _emulator_url(process):
     for line in process.stdout:
         found = re.search(r"http://127\.0\.0\.1:\d+", line)
         if found:
+            # Keep reading what it prints (its seed), so that it never blocks on a full pipe.
+            threading.Thread(target=process.stdout.read, daemon=True).start()
             return found.group(0)
     raise RuntimeError("the emulator did not start")
 

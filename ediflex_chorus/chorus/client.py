@@ -517,7 +517,8 @@ class _Base64Stream:
     def __iter__(self):
         yield from self._chunks
 
-    def read(self, size=-1):
+    # A file-like read for http.client, not an Odoo model's read: there is no super to call.
+    def read(self, size=-1):  # pylint: disable=method-required-super
         """Up to size bytes of the body (all that is left when size < 0)."""
         while size < 0 or len(self._buffer) < size:
             chunk = next(self._chunks, None)

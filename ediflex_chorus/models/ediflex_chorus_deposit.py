@@ -69,7 +69,7 @@ class EdiflexChorusDeposit(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
-    amount_due = fields.Monetary(string="Amount Due", readonly=True)
+    amount_due = fields.Monetary(readonly=True)
     chorus_attachment_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
     chorus_invoice_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
     chorus_status = fields.Char(string="Chorus Pro Status", readonly=True, copy=False, tracking=True)
