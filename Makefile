@@ -3,10 +3,13 @@ PORT ?= 8070
 ODOO_PATH ?= /opt/odoo18
 VENV ?= .venv
 
-.PHONY: test run emulator bench lint
+.PHONY: test run emulator bench lint odoo-pytest
 
 test:  ## every test: plain core tests, then the addon's Odoo tests when an Odoo 18 is found
 	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/test.sh
+
+odoo-pytest:  ## the fast loop: the addon's Odoo tests under pytest-odoo on a kept database (ARGS="-k flow")
+	ODOO_PATH=$(ODOO_PATH) ARGS="$(ARGS)" bash tools/odoo-pytest-dev.sh
 
 run:  ## Odoo with the addon on a local database, wired to a local Chorus Pro emulator (qualification)
 	ODOO_PATH=$(ODOO_PATH) EMULATOR_PORT=$(PORT) bash tools/run.sh

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs ediflex_chorus on a fresh database of a real Odoo 18 with its tests, then updates it, and fails
-# on a test failure or on any warning or error logged by the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE
+# Installs ediflex_chorus on a fresh database of a real Odoo 18 with its tests, then updates it, then runs the
+# same tests under pytest-odoo on that database; fails on a test failure or on any warning or error logged by
+# the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE
 set -uo pipefail
 python=$1 odoo_path=$2 db=$3 log=$4
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -20,6 +21,11 @@ install_rc=$?
 echo "updating ediflex_chorus on $db (-u)"
 run -u ediflex_chorus --log-level=info >"$log.update" 2>&1
 update_rc=$?
+# The same tests once more through pytest-odoo (the developers' fast route), on the database just installed.
+echo "running the same tests under pytest-odoo on $db (log: $log.pytest)"
+"$here/tools/odoo-pytest.sh" "$python" "$odoo_path" "$db" -q >"$log.pytest" 2>&1
+pytest_rc=$?
+tail -1 "$log.pytest"
 
 grep -E '(FAIL|ERROR):|odoo.tests.result|tests.stats|Traceback' "$log" | grep -v 'tests.stats: *$' | tail -40
 # The install (before the tests start) and the update must log no warning or error of the addon's own:
@@ -35,5 +41,5 @@ if [ -n "$own_problems" ]; then
 fi
 summary=$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -1)
 echo "${summary:-no Odoo test summary found}"
-[ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ -z "$own_problems" ] && [ -n "$summary" ] \
-    && grep -qE ' 0 failed, 0 error\(s\)' <<<"$summary"
+[ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ "$pytest_rc" = 0 ] && [ -z "$own_problems" ] \
+    && [ -n "$summary" ] && grep -qE ' 0 failed, 0 error\(s\)' <<<"$summary"

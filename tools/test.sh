@@ -42,23 +42,35 @@ odoo_tests() {
     odoo_ran=$(grep -oE 'of [0-9]+ tests' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' || echo 0)
     odoo_failed=$(grep -oE '[0-9]+ failed, [0-9]+ error' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
     odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
+    local pytest_line
+    pytest_line=$(grep -E '(passed|failed|error)' "$log_dir/odoo.log.pytest" 2>/dev/null | tail -1)
+    pytest_passed=$(grep -oE '^[0-9]+ passed' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
+    pytest_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$pytest_line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    if [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; then
+        pytest_status="DID NOT RUN: pytest-odoo gave no result (log: $log_dir/odoo.log.pytest)"
+        pytest_failed=1
+    else
+        pytest_status="RAN: $pytest_passed passed, $pytest_failed failed under pytest-odoo (log: $log_dir/odoo.log.pytest)"
+    fi
     return "$rc"
 }
 
 plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
+pytest_passed=0 pytest_failed=0 pytest_status="not run"
 plain_tests; plain_rc=$?
 odoo_tests; odoo_rc=$?
 
 banner "summary"
 echo "plain tests: ${plain_summary:-none}"
 echo "Odoo tests:  $odoo_status"
+echo "pytest-odoo: $pytest_status"
 if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 fi
-total_failed=$((plain_failed + odoo_failed))
+total_failed=$((plain_failed + odoo_failed + pytest_failed))
 if [ "$plain_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$odoo_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
-echo "$((plain_passed + odoo_ran - odoo_failed)) passed, $total_failed failed"
+echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed)) passed, $total_failed failed"
 [ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ]

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# `make odoo-pytest ARGS=...`: the developers' fast loop. The addon's Odoo tests under pytest-odoo on a kept
+# database (DB, default ediflex_pytest), created with the addon on first use and upgraded only when the addon's
+# data or model files changed since the last upgrade (a hash kept in var/). pytest arguments come from ARGS.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
+DB=${DB:-ediflex_pytest}
+source "$here/tools/lib.sh"
+
+find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)." >&2; exit 1; }
+ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
+mkdir -p "$here/var"
+
+# What an upgrade loads: manifest, models, views, data, security, translations (not the tests, not the core).
+stamp_file="$here/var/$DB.stamp"
+stamp=$(cd "$here" && find ediflex_chorus \( -path ediflex_chorus/tests -o -path ediflex_chorus/chorus \) -prune \
+    -o -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po' -o -name '*.sql' \) -print \
+    | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+odoo=(--addons-path="$ODOO_PATH/odoo/addons,$here" -d "$DB" --db-filter="^$DB\$" --without-demo=all
+      --stop-after-init --http-port=0 --data-dir="$here/var/filestore" --log-level=warn)
+if ! psql -lqt | cut -d '|' -f 1 | grep -qw "$DB"; then
+    echo "creating $DB with ediflex_chorus (first use)"
+    (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus) || exit 1
+elif [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+    echo "upgrading ediflex_chorus on $DB (its data or model files changed)"
+    (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -u ediflex_chorus) || exit 1
+fi
+echo "$stamp" >"$stamp_file"
+# shellcheck disable=SC2086  # ARGS is a list of pytest arguments
+exec "$here/tools/odoo-pytest.sh" "$odoo_python" "$ODOO_PATH" "$DB" ${ARGS:-}
