@@ -2,7 +2,7 @@
     "name": "EDIFLEX - Works situations to Chorus Pro",
     "summary": "Deposit works progress statements (situations de travaux) on Chorus Pro "
     "when they are presented and accepted",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "EDIFLEX",
     "website": "https://www.ediflex.fr",
@@ -18,6 +18,7 @@
         "report/situation_report.xml",
         "views/ediflex_chorus_deposit_views.xml",
         "views/ediflex_chorus_service_views.xml",
+        "views/ediflex_situation_refuse_views.xml",
         "views/ediflex_situation_views.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",

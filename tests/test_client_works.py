@@ -148,3 +148,32 @@ def test_timestamps_of_the_period_and_of_statuses():
     assert _parse_timestamp("2026-11-28T07:30:00") == naive
     assert _parse_timestamp("not a date") is None
     assert _parse_timestamp(None) is None
+
+
+# ---------------------------------------------------------------------------------------------- connection test
+
+
+def test_a_good_connection_passes_every_step(client, emu):
+    check = client.check_connection(emu.seed.contractor.siret)
+    assert check.ok and check.structure_id == emu.seed.contractor.id
+    assert [step for step, _error in check.steps] == ["token", "account", "structure", "works"]
+
+
+@pytest.mark.parametrize("change, failing_step", [
+    ({"client_secret": "wrong"}, "token"),
+    ({"password": "wrong"}, "account"),
+])
+def test_a_bad_credential_stops_at_its_step(emu, change, failing_step):
+    from helpers import credentials_of, make_client
+
+    with make_client(emu, credentials_of(emu, **change)) as chorus:
+        check = chorus.check_connection(emu.seed.contractor.siret)
+    assert not check.ok and check.steps[-1][0] == failing_step and check.steps[-1][1] is not None
+
+
+def test_an_unknown_siret_or_an_unsubscribed_works_api(client, emu):
+    check = client.check_connection("99999999999999")
+    assert check.steps[-1][0] == "structure" and check.structure_id is None
+    emu.subscribed = {"structures", "transverses", "factures"}
+    check = client.check_connection(emu.seed.contractor.siret)
+    assert check.steps[-1][0] == "works" and check.steps[-1][1].http_status == 403

@@ -27,5 +27,6 @@ elif [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
     (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -u ediflex_chorus) || exit 1
 fi
 echo "$stamp" >"$stamp_file"
-# shellcheck disable=SC2086  # ARGS is a list of pytest arguments
-exec "$here/tools/odoo-pytest.sh" "$odoo_python" "$ODOO_PATH" "$DB" ${ARGS:-}
+# ARGS is split as a shell would, so that quoted arguments stay whole: ARGS="-k 'flow or french'".
+eval "set -- ${ARGS:-}"
+exec "$here/tools/odoo-pytest.sh" "$odoo_python" "$ODOO_PATH" "$DB" "$@"

@@ -415,10 +415,48 @@ class ChorusClient:
                     return piece
         return None
 
+    def check_connection(self, siret):
+        """Each step of a connection in order, until one fails: PISTE token, technical account (a structure
+        search), the company's structure found from its SIRET, the works space (the works search answers).
+        """
+        steps, structure_id = [], None
+        for step in CONNECTION_STEPS:
+            try:
+                if step == "token":
+                    self._token()
+                elif step == "account":
+                    structure_id = self.find_structure_id(siret)
+                elif step == "structure" and not structure_id:
+                    raise ChorusBusinessError("no structure with this SIRET", code="not_found",
+                                              operation="structures_search")
+                elif step == "works":
+                    next(self.works_pages(), None)
+            except ChorusError as error:
+                steps.append((step, error))
+                break
+            steps.append((step, None))
+        return ConnectionCheck(structure_id=structure_id, steps=tuple(steps))
+
     def piece_status(self, piece_id):
         """The current status code of one piece (factures consulter/historique), or None."""
         answer = self.call("invoice_history", {"idFacture": piece_id})
         return answer.get("statutCourantCode") or None
+
+
+CONNECTION_STEPS = ("token", "account", "structure", "works")
+
+
+@dataclass(frozen=True)
+class ConnectionCheck:
+    """What a connection test found: the structure id, and each step tried with its error (None when it worked)."""
+
+    structure_id: int | None
+    steps: tuple
+
+    @property
+    def ok(self):
+        """Whether every step was tried and worked."""
+        return len(self.steps) == len(CONNECTION_STEPS) and not any(error for _step, error in self.steps)
 
 
 @dataclass(frozen=True)

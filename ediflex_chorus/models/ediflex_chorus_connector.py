@@ -86,7 +86,7 @@ class EdiflexChorusConnector(models.AbstractModel):
                     if self._lock(deposit):
                         client = clients.get(deposit.company_id.id) or self._client(deposit.company_id)
                         clients[deposit.company_id.id] = client
-                        self._send_deposit(deposit, client)
+                        self._send_deposit(deposit._in_their_language(), client)
                         self._commit()
                         sent += 1
                 done += sent
@@ -110,7 +110,9 @@ class EdiflexChorusConnector(models.AbstractModel):
         waiting = self.env["ediflex.chorus.deposit"].sudo().search(
             [("state", "=", "to_send"), ("company_id.chorus_enabled", "=", False)]
         )
-        waiting.write({"state": "waiting"})
+        for deposit in waiting:
+            # One by one, in their people's language: the tracking message says so in words they read.
+            deposit._in_their_language().write({"state": "waiting"})
 
     @api.model
     def _schedule_retry(self):
@@ -138,7 +140,7 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _send_deposit(self, deposit, client):
         """Send one frozen deposit exactly as recorded, or find it on Chorus Pro after an unknown outcome."""
         if not deposit._still_wanted():
-            deposit._cancel(self.env._("the situation is no longer in a state that this piece reports."))
+            deposit._cancel(deposit.env._("the situation is no longer in a state that this piece reports."))
             return
         tried_before = deposit.attempts > 0
         deposit._mark_attempt()
@@ -158,7 +160,7 @@ class EdiflexChorusConnector(models.AbstractModel):
             return
         deposit._mark_sent(piece.id, piece.status, piece.status_at)
         deposit.situation_id._message_log(
-            body=self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number)
+            body=deposit.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number)
         )
 
     @api.model
@@ -253,6 +255,7 @@ class EdiflexChorusConnector(models.AbstractModel):
             deposit = by_id.get(piece.id) or by_number.get(piece.number)
             if not deposit or deposit.state not in ("sent", "received"):
                 continue
+            deposit = deposit._in_their_language()
             if not deposit.chorus_invoice_id:
                 deposit.chorus_invoice_id = piece.id
             deposit._mark_status(piece.status, piece.status_at)
@@ -276,6 +279,12 @@ class EdiflexChorusConnector(models.AbstractModel):
                 deposit._mark_status(piece.status, piece.status_at)
 
     # ------------------------------------------------------------------ structures
+
+    @api.model
+    def _check_connection(self, company):
+        """Try each step of a connection of the company to Chorus Pro (core ConnectionCheck)."""
+        with self._client(company) as client:
+            return client.check_connection((company.chorus_siret or "").strip())
 
     @api.model
     def _find_structure_id(self, company, siret):

@@ -3,8 +3,17 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_datetime
 
 from ..chorus import checks, endpoints, works
+from ..chorus.client import TOKEN_OPERATION
+from ..chorus.errors import (
+    ChorusAuthError,
+    ChorusBusinessError,
+    ChorusNetworkError,
+    ChorusRouteError,
+    ChorusServerError,
+)
 
 DEPOSIT_STATES = [
     ("to_send", "To Send"),
@@ -29,6 +38,29 @@ FRAMES = [
     ("A8", "A8 - General and final statement"),
     ("A10", "A10 - Monthly draft statement (subcontractor)"),
     ("A13", "A13 - Monthly draft statement (co-contractor)"),
+]
+# Chorus Pro's statuses of works pieces (shared notes, section 5) as a reader can understand them.
+CHORUS_STATUSES = [
+    ("DEPOSEE", "Deposited"),
+    ("A_ASSOCIER_MOE", "To be linked by the project manager"),
+    ("MISE_A_DISPOSITION_MOE", "Made available to the project manager"),
+    ("PRISE_EN_COMPTE_MOE", "Taken into account by the project manager"),
+    ("REFUSEE_MOE", "Refused by the project manager"),
+    ("ERREUR_DE_MOE", "Wrong project manager"),
+    ("A_ASSOCIER_MOA", "To be linked by the project owner"),
+    ("TRANSMISE_MOA", "Sent to the project owner"),
+    ("MISE_A_DISPOSITION_MOA", "Made available to the project owner"),
+    ("PRISE_EN_COMPTE_MOA", "Taken into account by the project owner"),
+    ("REFUSEE_MOA", "Refused by the project owner"),
+    ("ERREUR_DE_MOA", "Wrong project owner"),
+    ("ASSOCIEE", "Linked"),
+    ("A_COMPLETER", "To be completed"),
+    ("A_RECYCLER", "To be recycled"),
+    ("REJETEE", "Rejected"),
+    ("REMPLACEE_PAR_A22", "Replaced"),
+    ("DUPLIQUE_APRES_REFUS", "Duplicated after a refusal"),
+    ("MANDATEE", "Payment ordered"),
+    ("MISE_EN_PAIEMENT", "Paid"),
 ]
 # Situation states in which a deposit of each frame is still wanted.
 WANTED_SITUATION_STATES = {
@@ -72,7 +104,12 @@ class EdiflexChorusDeposit(models.Model):
     amount_due = fields.Monetary(readonly=True)
     chorus_attachment_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
     chorus_invoice_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
-    chorus_status = fields.Char(string="Chorus Pro Status", readonly=True, copy=False, tracking=True)
+    chorus_status = fields.Char(string="Chorus Pro Status Code", readonly=True, copy=False)
+    chorus_status_label = fields.Selection(
+        CHORUS_STATUSES, string="Chorus Pro Status", compute="_compute_chorus_status_label", store=True,
+        tracking=True,
+        help="Chorus Pro's status of the piece; a status that the addon does not know shows as its code.",
+    )
     chorus_status_date = fields.Datetime(string="Status Date", readonly=True, copy=False,
                                          help="When Chorus Pro gave the piece its status.")
     chorus_checked_date = fields.Datetime(string="Status Read On", readonly=True, copy=False)
@@ -97,9 +134,21 @@ class EdiflexChorusDeposit(models.Model):
         for deposit in self:
             deposit.display_name = f"{deposit.piece_number} ({deposit.frame})"
 
+    @api.depends("chorus_status")
+    def _compute_chorus_status_label(self):
+        known = dict(CHORUS_STATUSES)
+        for deposit in self:
+            deposit.chorus_status_label = deposit.chorus_status if deposit.chorus_status in known else False
+
     def _state_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _chorus_status_text(self):
+        """Chorus Pro's status in words (its code when the addon does not know it), or ""."""
+        self.ensure_one()
+        labels = dict(self._fields["chorus_status_label"]._description_selection(self.env))
+        return labels.get(self.chorus_status_label) or self.chorus_status or ""
 
     def _payload_dict(self):
         """The frozen payload, as a dict."""
@@ -112,12 +161,18 @@ class EdiflexChorusDeposit(models.Model):
         return self.situation_id.state in WANTED_SITUATION_STATES.get(self.frame, ())
 
     def action_retry(self):
-        """Send these failed deposits again now."""
-        if any(deposit.state not in ("error", "rejected") for deposit in self):
+        """Send these failed deposits again now (those of a selection that did not fail are left alone)."""
+        failed = self.filtered(lambda d: d.state in ("error", "rejected"))
+        if not failed:
             raise UserError(self.env._("Only deposits in error or rejected can be retried."))
-        self.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False})
+        failed.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False})
         self.env["ediflex.chorus.connector"]._trigger_send()
-        return True
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"type": "success", "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                       "message": self.env._("%(count)s deposit(s) will be sent again in a moment.",
+                                             count=len(failed))},
+        }
 
     def action_refresh_status(self):
         """Ask Chorus Pro for the status of these deposits."""
@@ -168,17 +223,64 @@ class EdiflexChorusDeposit(models.Model):
     def _mark_failed(self, error):
         retryable = bool(getattr(error, "retryable", False))
         waits_for_human = retryable and self.attempts >= MAX_ATTEMPTS
-        vals = {
+        next_attempt = False
+        if retryable and not waits_for_human:
+            minutes = min(BACKOFF_BASE_MINUTES * 2 ** (self.attempts - 1), BACKOFF_MAX_MINUTES)
+            next_attempt = fields.Datetime.now() + timedelta(minutes=minutes)
+        self.write({
             "state": "error" if retryable else "rejected",
             "error_code": str(getattr(error, "code", "") or "") or False,
-            "error_message": str(error),
-            "retryable": retryable and not waits_for_human,
-            "next_attempt_date": False,
-        }
-        if vals["retryable"]:
-            minutes = min(BACKOFF_BASE_MINUTES * 2 ** (self.attempts - 1), BACKOFF_MAX_MINUTES)
-            vals["next_attempt_date"] = fields.Datetime.now() + timedelta(minutes=minutes)
-        self.write(vals)
+            "error_message": self._failure_text(error, next_attempt),
+            "retryable": bool(next_attempt),
+            "next_attempt_date": next_attempt,
+        })
+        if not next_attempt:
+            self.situation_id._chorus_deposit_stuck(self)
+
+    def _failure_text(self, error, next_attempt):
+        """What failed and what to do, in the reader's language, then Chorus Pro's own code and label."""
+        what = self._failure_sentence(error)
+        if next_attempt:
+            when = format_datetime(self.env, next_attempt, dt_format="short")
+            what += " " + self.env._("Next automatic attempt: %(when)s.", when=when)
+        elif getattr(error, "retryable", False):
+            what += " " + self.env._("The automatic attempts are over: retry by hand once Chorus Pro answers.")
+        details = self.env._("Chorus Pro code: %(code)s; HTTP status: %(status)s; label: %(label)s",
+                             code=getattr(error, "code", None) or "-",
+                             status=getattr(error, "http_status", None) or "-",
+                             label=getattr(error, "label", None) or str(error))
+        return f"{what}\n{details}"
+
+    def _failure_sentence(self, error):
+        _ = self.env._
+        if isinstance(error, ChorusAuthError) and error.operation == TOKEN_OPERATION:
+            return _("PISTE refused the client ID or secret: check them in Settings > Dematerialisation to "
+                     "Chorus Pro.")
+        if isinstance(error, ChorusAuthError):
+            return _("Chorus Pro refused the technical login or password: check them in Settings > "
+                     "Dematerialisation to Chorus Pro (the password expires every 14 months).")
+        if isinstance(error, ChorusRouteError):
+            return _("The PISTE application is not subscribed to this Chorus Pro API: subscribe it on PISTE.")
+        if isinstance(error, ChorusBusinessError):
+            return _("Chorus Pro refused the deposit (its message is below). If the situation's data is wrong, have "
+                     "the situation refused, correct it in draft and present it again; otherwise fix the setting "
+                     "it names, then retry.")
+        if isinstance(error, ChorusNetworkError):
+            return _("Chorus Pro could not be reached.")
+        if isinstance(error, ChorusServerError):
+            return _("Chorus Pro is unavailable or overloaded.")
+        return _("Chorus Pro gave an unexpected answer.")
+
+    def _in_their_language(self):
+        """The deposit in the language and time zone of its situation's responsible, else of its company.
+
+        Crons run as the superuser: what they write (chatter, tracking, errors) is for the contractor's people.
+        """
+        self.ensure_one()
+        user = self.situation_id.user_id
+        partner = self.company_id.partner_id
+        lang = user.lang or partner.lang or self.env.lang
+        return self.with_context(lang=lang, tz=user.tz or partner.tz or self.env.context.get("tz"))
 
     def _mark_status(self, status, status_at=None):
         """Record Chorus Pro's status of the piece and the state it means (in progress, refused, done)."""

@@ -6,11 +6,12 @@ from odoo.exceptions import UserError
 
 from ..chorus import checks, works
 
+# In the order a situation lives them (the statusbar shows them so): a refusal comes before an acceptance.
 SITUATION_STATES = [
     ("draft", "Draft"),
     ("presented", "Presented"),
-    ("accepted", "Accepted"),
     ("refused", "Refused"),
+    ("accepted", "Accepted"),
     ("cancelled", "Cancelled"),
 ]
 # What was presented to the project owner, and deposited on Chorus Pro, no longer changes.
@@ -45,6 +46,7 @@ class EdiflexSituation(models.Model):
         "res.partner", string="Project Owner", required=True, tracking=True, check_company=True,
         help="Maître d'ouvrage: the public body that pays.",
     )
+    owner_service_required = fields.Boolean(related="owner_id.chorus_service_code_required")
     owner_service_id = fields.Many2one(
         "ediflex.chorus.service", string="Executing Service", domain="[('partner_id', '=', owner_id)]"
     )
@@ -80,6 +82,11 @@ class EdiflexSituation(models.Model):
     amount_due = fields.Monetary(compute="_compute_amounts", store=True)
     deposit_ids = fields.One2many("ediflex.chorus.deposit", "situation_id", string="Chorus Pro Deposits")
     deposit_count = fields.Integer(compute="_compute_deposit_count")
+    refusal_reason = fields.Text(readonly=True, copy=False, tracking=True,
+                                 help="Why the project owner refused the situation the last time.")
+    deposit_problem = fields.Boolean(
+        compute="_compute_chorus_status", help="A deposit of this situation failed or was refused by Chorus Pro."
+    )
     # Not stored: the sending cron must never write the situation row that a user may be editing.
     chorus_status = fields.Char(
         string="Chorus Pro Status", compute="_compute_chorus_status",
@@ -133,30 +140,54 @@ class EdiflexSituation(models.Model):
     def _compute_chorus_status(self):
         for situation in self:
             last = situation.deposit_ids.sorted("id")[-1:]
-            situation.chorus_status = last.chorus_status or (last and last._state_label()) or False
+            situation.chorus_status = last and (last._chorus_status_text() or last._state_label()) or False
+            situation.deposit_problem = any(d.state in ("error", "rejected", "refused") for d in situation.deposit_ids)
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
         self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
-        self._transition("presented", "present")
-        return True
+        deposits = self._transition("presented", "present")
+        return self._toast(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
 
     def action_accept(self):
         """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
             raise UserError(self.env._("Only a project owner approver can accept a situation."))
         self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
-        self._transition("accepted", "accept")
-        return True
+        deposits = self._transition("accepted", "accept")
+        return self._toast(self.env._("Situation accepted.") + " " + self._deposit_news(deposits))
 
-    def action_refuse(self):
-        """Refuse a presented situation; the contractor corrects it and presents it again."""
+    def action_refuse(self, reason=False):
+        """Refuse a presented situation, with a reason; the contractor corrects it and presents it again."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
             raise UserError(self.env._("Only a project owner approver can refuse a situation."))
         self._check_state({"presented"}, self.env._("Only a presented situation can be refused."))
-        self.write({"state": "refused"})
+        self.write({"state": "refused", "refusal_reason": reason or False})
         self.deposit_ids._cancel(self.env._("the project owner refused the situation."))
+        for situation in self:
+            situation._refusal_told(reason)
         return True
+
+    def _refusal_told(self, reason):
+        """The contractor's responsible learns of the refusal and its reason (chatter note and activity)."""
+        note = self.env._("The project owner refused the situation %(name)s: %(reason)s",
+                          name=self.name, reason=reason or self.env._("no reason given"))
+        self._message_log(body=note)
+        self.activity_schedule("mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
+                               summary=self.env._("Situation refused: correct it"), note=note)
+
+    def _deposit_news(self, deposits):
+        if deposits:
+            return self.env._("Its copy is sent to Chorus Pro in a moment: follow it in the Chorus Pro tab.")
+        return self.env._("Chorus Pro is not enabled for this company: nothing is sent.")
+
+    def _toast(self, message):
+        """A notification for the person who clicked, then the form reloaded with the new state."""
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"type": "success", "message": message,
+                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }
 
     def action_reset_to_draft(self):
         """Put a refused or cancelled situation back to draft so that it can be corrected."""
@@ -184,9 +215,10 @@ class EdiflexSituation(models.Model):
         return action
 
     def action_refresh_chorus_status(self):
-        """Ask Chorus Pro for the status of the deposits of these situations."""
+        """Ask Chorus Pro for the status of the deposits of these situations, and say what it answered."""
         self.deposit_ids.action_refresh_status()
-        return True
+        statuses = [f"{d.piece_number}: {d._chorus_status_text() or d._state_label()}" for d in self.deposit_ids]
+        return self._toast(self.env._("Chorus Pro statuses read.") + " " + "; ".join(statuses))
 
     def write(self, vals):
         if LOCKED_FIELDS.intersection(vals):
@@ -210,7 +242,7 @@ class EdiflexSituation(models.Model):
         # The state is written first so that the deposited PDF shows it; a refused check raises and the
         # whole transaction, state included, is rolled back.
         self.write({"state": new_state})
-        self.env["ediflex.chorus.deposit"]._record(self, step)
+        return self.env["ediflex.chorus.deposit"]._record(self, step)
 
     # ------------------------------------------------------------------ records -> the core's plain data
 
@@ -262,15 +294,21 @@ class EdiflexSituation(models.Model):
 
     def _chorus_piece_refused(self, deposit):
         """Tell the responsible that Chorus Pro refused a piece of this situation."""
+        self._chorus_tell(self.env._("Piece refused on Chorus Pro"), self.env._(
+            "Chorus Pro refused the piece %(piece)s (status %(status)s): check the reason on Chorus Pro, then correct "
+            "and present the situation again.", piece=deposit.piece_number, status=deposit._chorus_status_text()))
+
+    def _chorus_deposit_stuck(self, deposit):
+        """Tell the responsible that a deposit of this situation waits for a person (rejected, or attempts over)."""
+        self._chorus_tell(self.env._("Chorus Pro deposit to handle"), self.env._(
+            "The deposit %(piece)s did not reach Chorus Pro: %(error)s", piece=deposit.piece_number,
+            error=deposit.error_message))
+
+    def _chorus_tell(self, summary, note):
         self.ensure_one()
-        note = self.env._("Chorus Pro refused the piece %(piece)s (status %(status)s): check the reason on Chorus "
-                          "Pro, then correct and present the situation again.",
-                          piece=deposit.piece_number, status=deposit.chorus_status)
         self._message_log(body=note)
-        self.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
-            summary=self.env._("Piece refused on Chorus Pro"), note=note,
-        )
+        self.activity_schedule("mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
+                               summary=summary, note=note)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):

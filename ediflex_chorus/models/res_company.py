@@ -64,6 +64,41 @@ class ResCompany(models.Model):
         problems = check_siret(self.chorus_siret or "", self.chorus_environment == "production", "contractor")
         return self.env["ediflex.chorus.deposit"]._problem_text(problems[0]) if problems else None
 
+    def action_chorus_test_connection(self):
+        """Test the company's connection to Chorus Pro and say what works and what to fix."""
+        self.ensure_one()
+        check = self.env["ediflex.chorus.connector"]._check_connection(self)
+        if check.structure_id and check.structure_id != self.chorus_structure_id:
+            self.chorus_structure_id = check.structure_id
+        lines = [self._connection_step_text(step, error) for step, error in check.steps]
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"type": "success" if check.ok else "danger", "sticky": not check.ok,
+                       "title": self.env._("Chorus Pro connection test"), "message": "\n".join(lines)},
+        }
+
+    def _connection_step_text(self, step, error):
+        """One line of the connection test: what was tried and, when it failed, what to fix."""
+        _ = self.env._
+        if error is None:
+            return {
+                "token": _("OK: PISTE gave a token (client ID and secret accepted)."),
+                "account": _("OK: Chorus Pro accepted the technical login and password."),
+                "structure": _("OK: the company's structure was found from its SIRET (id %(id)s).",
+                               id=self.chorus_structure_id),
+                "works": _("OK: the works invoicing API answers."),
+            }[step]
+        details = _("(code %(code)s, HTTP %(status)s)", code=error.code or "-", status=error.http_status or "-")
+        return {
+            "token": _("FAILED: PISTE refused the client ID or secret, or could not be reached: check them."),
+            "account": _("FAILED: Chorus Pro refused the technical login or password (the password expires every "
+                         "14 months), or could not be reached: check them."),
+            "structure": _("FAILED: no Chorus Pro structure has the SIRET %(siret)s: check the Structure Code.",
+                           siret=self.chorus_siret or ""),
+            "works": _("FAILED: the works invoicing API does not answer: subscribe the PISTE application to "
+                       "facturesTravaux and enable the \"Factures de travaux\" space of the Chorus Pro account."),
+        }[step] + " " + details
+
     def action_chorus_find_structure(self):
         """Look the company's SIRET up on Chorus Pro and store its structure id."""
         for company in self:
@@ -76,4 +111,9 @@ class ResCompany(models.Model):
                     self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.", siret=company.chorus_siret)
                 )
             company.chorus_structure_id = structure_id
-        return True
+        return {
+            "type": "ir.actions.client", "tag": "display_notification",
+            "params": {"type": "success", "message": self.env._(
+                "Chorus Pro structure found: id %(id)s.", id=self[-1:].chorus_structure_id),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
+        }

@@ -19,3 +19,8 @@ class ResConfigSettings(models.TransientModel):
         """Find the company's Chorus Pro structure id from its SIRET."""
         self.ensure_one()
         return self.company_id.action_chorus_find_structure()
+
+    def action_chorus_test_connection(self):
+        """Test the connection of the company to Chorus Pro."""
+        self.ensure_one()
+        return self.company_id.action_chorus_test_connection()

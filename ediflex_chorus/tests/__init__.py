@@ -1,1 +1,9 @@
-from . import test_configuration, test_deposit_exchange, test_resilience, test_security, test_situation_flow
+from . import (
+    test_configuration,
+    test_deposit_exchange,
+    test_french,
+    test_resilience,
+    test_security,
+    test_situation_flow,
+    test_situation_ux,
+)

@@ -11,6 +11,28 @@ class TestConfiguration(ChorusCase):
         self.company.action_chorus_find_structure()
         self.assertEqual(self.company.chorus_structure_id, self.seed.contractor.id)
 
+    def test_connection_test_says_what_works(self):
+        self.company.chorus_structure_id = 0
+        answer = self.company.action_chorus_test_connection()
+        self.assertEqual(answer["params"]["type"], "success")
+        self.assertEqual(answer["params"]["message"].count("OK:"), 4)
+        self.assertEqual(self.company.chorus_structure_id, self.seed.contractor.id)
+
+    def test_connection_test_names_what_to_fix(self):
+        self.company.chorus_password = "wrong-password"
+        answer = self.company.action_chorus_test_connection()
+        message = answer["params"]["message"]
+        self.assertEqual(answer["params"]["type"], "danger")
+        self.assertIn("OK: PISTE gave a token", message)
+        self.assertIn("FAILED: Chorus Pro refused the technical login or password", message)
+        self.assertNotIn("wrong-password", message)
+        self.company.chorus_password = self.emulator.credentials["password"]
+        self.emulator.subscribed = {"structures", "transverses", "factures"}
+        self.addCleanup(setattr, self.emulator, "subscribed", {"structures", "transverses", "factures",
+                                                                "facturesTravaux"})
+        message = self.company.action_chorus_test_connection()["params"]["message"]
+        self.assertIn("FAILED: the works invoicing API does not answer", message)
+
     def test_find_structure_unknown_siret(self):
         self.company.chorus_siret = "00000000099999"
         with self.assertRaises(UserError):

@@ -26,7 +26,8 @@ class TestSituationFlow(ChorusCase):
         self.connector._cron_fetch_statuses()
         self.assertEqual(deposit.state, "received")
         self.assertEqual(deposit.chorus_status, "MISE_A_DISPOSITION_MOE")
-        self.assertEqual(situation.chorus_status, "MISE_A_DISPOSITION_MOE")
+        self.assertEqual(deposit.chorus_status_label, "MISE_A_DISPOSITION_MOE")
+        self.assertEqual(situation.chorus_status, "Made available to the project manager")
 
     def test_accept_records_a6_and_status_moves_on(self):
         situation = self._situation()

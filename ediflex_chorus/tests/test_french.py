@@ -1,0 +1,55 @@
+from odoo.tests import tagged
+
+from .common import ChorusCase
+
+
+@tagged("post_install", "-at_install")
+class TestFrench(ChorusCase):
+    """What the crons write reaches a French user in French, with the fix named and Chorus Pro's code kept."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        cls.user.write({"lang": "fr_FR", "tz": "Europe/Paris"})
+
+    def _french(self, record):
+        return record.with_context(lang="fr_FR")
+
+    def test_a_failed_send_says_in_french_what_happened_and_when_it_is_tried_again(self):
+        self.emulator.inject("*", "server_error", count=None)
+        deposit = self._presented()
+        self._send()
+        self.assertEqual(deposit.state, "error")
+        self.assertIn("Chorus Pro est indisponible ou surchargé.", deposit.error_message)
+        self.assertIn("Prochaine tentative automatique", deposit.error_message)
+        self.assertIn("HTTP : 500", deposit.error_message)
+
+    def test_a_refused_technical_account_names_the_fields_to_check(self):
+        self.company.chorus_password = "wrong-password"
+        deposit = self._presented()
+        self._send()
+        self.assertEqual(deposit.state, "rejected")
+        self.assertIn("login ou le mot de passe technique", deposit.error_message)
+        self.assertIn("Paramètres", deposit.error_message)
+        self.assertNotIn("wrong-password", deposit.error_message)
+
+    def _commit_tracking(self):
+        """What a commit does for tracking: the messages of the changes made so far are written."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.env.invalidate_all()
+
+    def test_cron_notes_tracking_and_statuses_are_french(self):
+        deposit = self._presented()
+        self._commit_tracking()  # the user's transaction; the cron works in its own, after it
+        self._send()
+        self._commit_tracking()
+        notes = " ".join(deposit.situation_id.message_ids.mapped("body"))
+        self.assertIn("envoyé à Chorus Pro", notes)
+        tracked = deposit.message_ids.tracking_value_ids.filtered(lambda t: t.field_id.name == "state")
+        self.assertIn("Envoyé", tracked.mapped("new_value_char"))
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(self._french(deposit)._chorus_status_text(), "Mise à disposition du maître d'œuvre")
+        self.assertEqual(self._french(deposit.situation_id).chorus_status, "Mise à disposition du maître d'œuvre")

@@ -1,0 +1,1 @@
+from . import ediflex_situation_refuse
