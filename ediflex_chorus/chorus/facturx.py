@@ -78,8 +78,9 @@ def business_process_id(frame):
 
 
 def amount_text(value):
-    """A cent amount as text with exactly 2 decimals, from Decimal (never float)."""
-    return format(money(value), "f")
+    """A cent amount as text with exactly 2 decimals, from Decimal (never float); no "-0.00"."""
+    amount = money(value)
+    return format(abs(amount) if amount == 0 else amount, "f")
 
 
 def rate_text(rate):

@@ -252,24 +252,24 @@ class EdiflexChorusDeposit(models.Model):
         return f"{what}\n{details}"
 
     def _failure_sentence(self, error):
-        _ = self.env._
         if isinstance(error, ChorusAuthError) and error.operation == TOKEN_OPERATION:
-            return _("PISTE refused the client ID or secret: check them in Settings > Dematerialisation to "
-                     "Chorus Pro.")
+            return self.env._("PISTE refused the client ID or secret: check them in Settings > Dematerialisation "
+                              "to Chorus Pro.")
         if isinstance(error, ChorusAuthError):
-            return _("Chorus Pro refused the technical login or password: check them in Settings > "
-                     "Dematerialisation to Chorus Pro (the password expires every 14 months).")
+            return self.env._("Chorus Pro refused the technical login or password: check them in Settings > "
+                              "Dematerialisation to Chorus Pro (the password expires every 14 months).")
         if isinstance(error, ChorusRouteError):
-            return _("The PISTE application is not subscribed to this Chorus Pro API: subscribe it on PISTE.")
+            return self.env._("The PISTE application is not subscribed to this Chorus Pro API: subscribe it on "
+                              "PISTE.")
         if isinstance(error, ChorusBusinessError):
-            return _("Chorus Pro refused the deposit (its message is below). If the situation's data is wrong, have "
-                     "the situation refused, correct it in draft and present it again; otherwise fix the setting "
-                     "it names, then retry.")
+            return self.env._("Chorus Pro refused the deposit (its message is below). If the situation's data is "
+                              "wrong, have the situation refused, correct it in draft and present it again; "
+                              "otherwise fix the setting it names, then retry.")
         if isinstance(error, ChorusNetworkError):
-            return _("Chorus Pro could not be reached.")
+            return self.env._("Chorus Pro could not be reached.")
         if isinstance(error, ChorusServerError):
-            return _("Chorus Pro is unavailable or overloaded.")
-        return _("Chorus Pro gave an unexpected answer.")
+            return self.env._("Chorus Pro is unavailable or overloaded.")
+        return self.env._("Chorus Pro gave an unexpected answer.")
 
     def _in_their_language(self):
         """The deposit in the language and time zone of its situation's responsible, else of its company.

@@ -79,24 +79,26 @@ class ResCompany(models.Model):
 
     def _connection_step_text(self, step, error):
         """One line of the connection test: what was tried and, when it failed, what to fix."""
-        _ = self.env._
         if error is None:
             return {
-                "token": _("OK: PISTE gave a token (client ID and secret accepted)."),
-                "account": _("OK: Chorus Pro accepted the technical login and password."),
-                "structure": _("OK: the company's structure was found from its SIRET (id %(id)s).",
-                               id=self.chorus_structure_id),
-                "works": _("OK: the works invoicing API answers."),
+                "token": self.env._("OK: PISTE gave a token (client ID and secret accepted)."),
+                "account": self.env._("OK: Chorus Pro accepted the technical login and password."),
+                "structure": self.env._("OK: the company's structure was found from its SIRET (id %(id)s).",
+                                        id=self.chorus_structure_id),
+                "works": self.env._("OK: the works invoicing API answers."),
             }[step]
-        details = _("(code %(code)s, HTTP %(status)s)", code=error.code or "-", status=error.http_status or "-")
+        details = self.env._("(code %(code)s, HTTP %(status)s)",
+                             code=error.code or "-", status=error.http_status or "-")
         return {
-            "token": _("FAILED: PISTE refused the client ID or secret, or could not be reached: check them."),
-            "account": _("FAILED: Chorus Pro refused the technical login or password (the password expires every "
-                         "14 months), or could not be reached: check them."),
-            "structure": _("FAILED: no Chorus Pro structure has the SIRET %(siret)s: check the Structure Code.",
-                           siret=self.chorus_siret or ""),
-            "works": _("FAILED: the works invoicing API does not answer: subscribe the PISTE application to "
-                       "facturesTravaux and enable the \"Factures de travaux\" space of the Chorus Pro account."),
+            "token": self.env._("FAILED: PISTE refused the client ID or secret, or could not be reached: check "
+                                "them."),
+            "account": self.env._("FAILED: Chorus Pro refused the technical login or password (the password "
+                                  "expires every 14 months), or could not be reached: check them."),
+            "structure": self.env._("FAILED: no Chorus Pro structure has the SIRET %(siret)s: check the Structure "
+                                    "Code.", siret=self.chorus_siret or ""),
+            "works": self.env._("FAILED: the works invoicing API does not answer: subscribe the PISTE application "
+                                "to facturesTravaux and enable the \"Factures de travaux\" space of the Chorus Pro "
+                                "account."),
         }[step] + " " + details
 
     def action_chorus_find_structure(self):
