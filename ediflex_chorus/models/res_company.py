@@ -1,8 +1,14 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 from ..chorus.checks import check_siret
 
+# The technical account's password expires after 424 days (14 months, shared notes); its administrators are told
+# this many days before.
+PASSWORD_LIFETIME_DAYS = 424
+PASSWORD_REMINDER_DAYS = 15
 CHORUS_ENVIRONMENTS = [("qualification", "Qualification (sandbox)"), ("production", "Production")]
 
 
@@ -26,6 +32,14 @@ class ResCompany(models.Model):
     )
     chorus_login = fields.Char(string="Technical Login", groups="base.group_system", copy=False, exportable=False)
     chorus_password = fields.Char(string="Technical Password", groups="base.group_system", copy=False, exportable=False)
+    chorus_password_date = fields.Date(
+        string="Technical Password Set On", groups="base.group_system", copy=False,
+        help="When the technical password was last changed here; Chorus Pro makes it expire 14 months later.",
+    )
+    chorus_password_expiry = fields.Date(
+        string="Technical Password Expires On", compute="_compute_chorus_password_expiry", store=True,
+        groups="base.group_system",
+    )
     chorus_client_id = fields.Char(string="PISTE Client ID", groups="base.group_system", copy=False, exportable=False)
     chorus_client_secret = fields.Char(
         string="PISTE Client Secret", groups="base.group_system", copy=False, exportable=False
@@ -46,7 +60,23 @@ class ResCompany(models.Model):
         help="Technical identifier (idStructureCPP) of the company on Chorus Pro, found from its SIRET.",
     )
 
+    @api.depends("chorus_password_date")
+    def _compute_chorus_password_expiry(self):
+        for company in self:
+            company.chorus_password_expiry = company.chorus_password_date and (
+                company.chorus_password_date + timedelta(days=PASSWORD_LIFETIME_DAYS))
+
+    @api.constrains("chorus_siret", "chorus_environment")
+    def _check_chorus_siret(self):
+        # Checked on save, where the form shows the error; an empty code is allowed until Chorus Pro is set up.
+        for company in self.filtered("chorus_siret"):
+            problem = company.chorus_siret_problem()
+            if problem:
+                raise ValidationError(self.env._("Structure Code: %(problem)s", problem=problem))
+
     def write(self, vals):
+        if vals.get("chorus_password") and "chorus_password_date" not in vals:
+            vals = dict(vals, chorus_password_date=fields.Date.context_today(self))
         result = super().write(vals)
         if vals.get("chorus_enabled"):
             # Deposits held while the switch was off go now.
@@ -119,3 +149,26 @@ class ResCompany(models.Model):
                 "Chorus Pro structure found: id %(id)s.", id=self[-1:].chorus_structure_id),
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
         }
+
+    @api.model
+    def _cron_chorus_password_reminder(self):
+        """Give each Chorus Pro administrator an activity when a technical password expires within 15 days."""
+        soon = fields.Date.context_today(self) + timedelta(days=PASSWORD_REMINDER_DAYS)
+        companies = self.sudo().search([("chorus_enabled", "=", True), ("chorus_password_expiry", "<=", soon)])
+        admins = self.env.ref("ediflex_chorus.group_chorus_admin").sudo().users.filtered(
+            lambda user: not user._is_superuser() and user.active)
+        for company in companies:
+            company._chorus_remind_password(admins)
+
+    def _chorus_remind_password(self, admins):
+        summary = self.env._("Chorus Pro technical password of %(company)s expires on %(date)s",
+                             company=self.name, date=self.chorus_password_expiry)
+        partner = self.partner_id
+        told = partner.activity_ids.filtered(lambda activity: activity.summary == summary).user_id
+        for user in admins.filtered(lambda admin: admin.id not in told.ids and self in admin.company_ids):
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo", date_deadline=self.chorus_password_expiry, user_id=user.id,
+                summary=summary, note=self.env._(
+                    "Only the structure's main manager can reset it on Chorus Pro; then enter the new one in "
+                    "Settings > Dematerialisation to Chorus Pro."),
+            )

@@ -9,6 +9,7 @@ class ResConfigSettings(models.TransientModel):
     chorus_environment = fields.Selection(related="company_id.chorus_environment", readonly=False)
     chorus_login = fields.Char(related="company_id.chorus_login", readonly=False)
     chorus_password = fields.Char(related="company_id.chorus_password", readonly=False)
+    chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")
     chorus_client_id = fields.Char(related="company_id.chorus_client_id", readonly=False)
     chorus_client_secret = fields.Char(related="company_id.chorus_client_secret", readonly=False)
     chorus_api_url = fields.Char(related="company_id.chorus_api_url", readonly=False)

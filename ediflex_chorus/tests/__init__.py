@@ -6,4 +6,5 @@ from . import (
     test_security,
     test_situation_flow,
     test_situation_ux,
+    test_tours,
 )

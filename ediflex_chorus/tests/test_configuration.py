@@ -1,5 +1,8 @@
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import new_test_user, tagged
 
 from .common import ChorusCase
 
@@ -33,16 +36,32 @@ class TestConfiguration(ChorusCase):
         message = self.company.action_chorus_test_connection()["params"]["message"]
         self.assertIn("FAILED: the works invoicing API does not answer", message)
 
+    def test_the_administrators_are_told_before_the_technical_password_expires(self):
+        admin = new_test_user(self.env, login="chorus_admin", groups="ediflex_chorus.group_chorus_admin")
+        self.company.chorus_password = "New-Password-2026"
+        self.assertEqual(self.company.chorus_password_date, fields.Date.context_today(self.company))
+        self.env["res.company"]._cron_chorus_password_reminder()
+        self.assertFalse(self.company.partner_id.activity_ids, "not yet: it expires in 14 months")
+        self.company.chorus_password_date = fields.Date.context_today(self.company) - timedelta(days=410)
+        for _run in range(2):
+            self.env["res.company"]._cron_chorus_password_reminder()
+        reminder = self.company.partner_id.activity_ids.filtered(lambda a: a.user_id == admin)
+        self.assertEqual(len(reminder), 1, "told once")
+        self.assertEqual(reminder.date_deadline, self.company.chorus_password_expiry)
+        self.assertNotIn(self.user, self.company.partner_id.activity_ids.user_id)
+
     def test_find_structure_unknown_siret(self):
         self.company.chorus_siret = "00000000099999"
         with self.assertRaises(UserError):
             self.company.action_chorus_find_structure()
 
-    def test_find_structure_refuses_a_bad_siret_in_production(self):
-        self.company.write({"chorus_environment": "production", "chorus_siret": "12345678901234"})
-        with self.assertRaises(UserError) as caught:
-            self.company.action_chorus_find_structure()
-        self.assertIn("SIRET", str(caught.exception))
+    def test_a_bad_siret_is_refused_when_saved(self):
+        for values in ({"chorus_siret": "1234567890"},
+                       {"chorus_environment": "production", "chorus_siret": "12345678901234"}):
+            with self.subTest(values=values), self.assertRaises(ValidationError) as caught:
+                self.company.write(values)
+            self.assertIn("SIRET", str(caught.exception))
+        self.company.write({"chorus_environment": "production", "chorus_siret": "73282932000074"})  # a real one
 
     def test_partner_sync_reads_rules_and_every_page_of_services(self):
         structure = self.seed.service_required

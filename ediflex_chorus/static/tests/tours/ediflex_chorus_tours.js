@@ -1,0 +1,73 @@
+import { registry } from "@web/core/registry";
+
+// One tour per kind of user, each started on its record by ediflex_chorus/tests/test_tours.py.
+
+registry.category("web_tour.tours").add("ediflex_refuse_tour", {
+    steps: () => [
+        {
+            content: "The project owner's approver refuses the presented situation",
+            trigger: ".o_statusbar_buttons button:contains('Refuse')",
+            run: "click",
+        },
+        {
+            content: "A reason is asked",
+            trigger: ".modal .o_field_widget[name='reason'] textarea",
+            run: "edit Le poste 1.2 dépasse le montant du marché.",
+        },
+        {
+            content: "Confirm the refusal",
+            trigger: ".modal button[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The reason shows on the refused situation",
+            trigger: ".alert-warning:contains('dépasse le montant du marché')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ediflex_connection_tour", {
+    steps: () => [
+        {
+            content: "Open the Chorus Pro page of the company",
+            trigger: ".o_notebook .nav-link:contains('Chorus Pro')",
+            run: "click",
+        },
+        {
+            content: "The administrator tests the connection to Chorus Pro from the company",
+            trigger: "button[name='action_chorus_test_connection']",
+            run: "click",
+        },
+        {
+            content: "Every step works",
+            trigger: ".o_notification:contains('OK: the works invoicing API answers.')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ediflex_log_tour", {
+    steps: () => [
+        {
+            content: "The log opens on the deposits to handle: the failed one is there",
+            trigger: ".o_searchview_facet:contains('To Handle')",
+        },
+        {
+            content: "Its error is a column",
+            trigger: ".o_data_row td[name='error_message']:contains('Chorus Pro refused the deposit')",
+        },
+        {
+            content: "Select it",
+            trigger: ".o_data_row .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Retry the selection",
+            trigger: ".o_list_buttons button[name='action_retry'], .o_control_panel_actions button[name='action_retry']",
+            run: "click",
+        },
+        {
+            content: "It goes again",
+            trigger: ".o_notification:contains('will be sent again')",
+        },
+    ],
+});

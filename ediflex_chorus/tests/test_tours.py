@@ -1,0 +1,37 @@
+from odoo.tests import tagged
+
+from .common import ChorusCase
+
+
+@tagged("post_install", "-at_install")
+class TestTours(ChorusCase):
+    """Each kind of user in the web client, in headless Chromium (Debian's chromium).
+
+    Presenting and accepting render the situation's PDF inside the request: in a tour, wkhtmltopdf's own
+    requests for the report's styles would wait for the test cursor that this request holds. Those two
+    transitions are therefore set up server-side here, and tested by the other Odoo tests.
+    """
+
+    def _form_url(self, record, action):
+        return f"/odoo/action-ediflex_chorus.{action}/{record.id}"
+
+    def test_the_approver_refuses_with_a_reason(self):
+        situation = self._situation()
+        situation.action_present()
+        self.start_tour(self._form_url(situation, "action_ediflex_situation"), "ediflex_refuse_tour",
+                        login="owner_approver")
+        self.assertEqual((situation.state, situation.refusal_reason),
+                         ("refused", "Le poste 1.2 dépasse le montant du marché."))
+
+    def test_the_administrator_tests_the_connection(self):
+        self.start_tour(f"/odoo/action-base.action_res_company_form/{self.company.id}", "ediflex_connection_tour",
+                        login="admin")
+
+    def test_the_log_shows_what_to_handle_and_retries_it(self):
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        deposit = self._presented()
+        self._send()
+        self.assertEqual(deposit.state, "rejected")
+        self.start_tour("/odoo/action-ediflex_chorus.action_ediflex_chorus_deposit", "ediflex_log_tour",
+                        login="admin")
+        self.assertEqual(deposit.state, "to_send")
