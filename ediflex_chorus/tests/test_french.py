@@ -1,4 +1,6 @@
+from lxml import etree
 from odoo.tests import tagged
+from odoo.tools import file_open
 
 from .common import ChorusCase
 
@@ -53,3 +55,52 @@ class TestFrench(ChorusCase):
         self.connector._cron_fetch_statuses()
         self.assertEqual(self._french(deposit)._chorus_status_text(), "Mise à disposition du maître d'œuvre")
         self.assertEqual(self._french(deposit.situation_id).chorus_status, "Mise à disposition du maître d'œuvre")
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchScreens(ChorusCase):
+    """The addon's screens, rendered for a French user, show none of their English source strings."""
+
+    VIEWS = (
+        ("ediflex.situation", ("form", "list", "search")),
+        ("ediflex.chorus.deposit", ("form", "list", "search", "pivot", "graph")),
+        ("ediflex.situation.refuse", ("form",)),
+        ("res.config.settings", ("form",)),
+    )
+
+    def test_no_english_source_string_in_the_french_views(self):
+        # French of every installed module, as a French database has: the screens mix the addon's and Odoo's.
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["fr_FR"])
+        english = self._translated_sources()
+        self.assertGreater(len(english), 100)
+        for model, kinds in self.VIEWS:
+            views = self.env[model].with_context(lang="fr_FR").get_views([(False, kind) for kind in kinds])
+            for kind, view in views["views"].items():
+                shown = set(self._texts(view["arch"], model))
+                leftovers = sorted(text for text in shown if text in english)
+                self.assertFalse(leftovers, f"English left in the French {model} {kind} view: {leftovers[:5]}")
+            for name, field in views["models"][model]["fields"].items():
+                if self.env[model]._fields[name]._module != "ediflex_chorus":
+                    continue  # Odoo's own fields: Odoo's translation
+                for text in (field.get("string"), *(label for _key, label in field.get("selection") or [])):
+                    self.assertNotIn(text, english, f"{model}.{name} shows English to a French user")
+
+    def _translated_sources(self):
+        """Source strings of the addon whose French differs: none of them may show to a French user."""
+        with file_open("ediflex_chorus/i18n/fr.po") as handle:
+            import polib  # noqa: PLC0415 - an Odoo dependency, needed by this test only
+
+            catalog = polib.pofile(handle.read())
+        return {entry.msgid for entry in catalog if entry.msgstr and entry.msgstr != entry.msgid}
+
+    def _texts(self, arch, model):
+        root = etree.fromstring(arch)
+        if model == "res.config.settings":  # the addon's block of the general settings
+            root = root.find(".//block[@name='ediflex_chorus_setting_container']")
+        for node in root.iter():
+            for attribute in ("string", "help", "placeholder", "confirm", "title"):
+                if node.get(attribute):
+                    yield node.get(attribute)
+            if node.text and node.text.strip():
+                yield " ".join(node.text.split())
