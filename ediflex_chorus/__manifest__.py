@@ -8,7 +8,7 @@
     "website": "https://www.ediflex.fr",
     "license": "LGPL-3",
     "depends": ["base_setup", "mail"],
-    "external_dependencies": {"python": ["requests"]},
+    "external_dependencies": {"python": ["requests", "facturx"]},
     "data": [
         "security/ediflex_chorus_groups.xml",
         "security/ir.model.access.csv",

@@ -9,7 +9,7 @@ from chorus import endpoints as ep
 # Only what the client uses (operations that nothing uses went).
 CONTRACT_OPERATIONS = {
     "structures_search", "structures_consult", "structures_services", "file_upload", "works_submit",
-    "works_search", "invoice_history",
+    "works_search", "invoice_history", "flow_deposit", "flow_report",
 }
 
 
@@ -23,6 +23,8 @@ def test_every_operation_has_a_cpro_path():
 def test_documented_paths():
     assert ep.OPERATIONS["works_search"] == "/cpro/facturesTravaux/v1/rechercher"
     assert ep.OPERATIONS["invoice_history"] == "/cpro/factures/v1/consulter/historique"
+    assert ep.OPERATIONS["flow_deposit"] == "/cpro/factures/v1/deposer/flux"
+    assert ep.OPERATIONS["flow_report"] == "/cpro/transverses/v1/consulterCRDetaille"
     assert ep.OPERATIONS["file_upload"] == "/cpro/transverses/v1/ajouter/fichier"
     assert ep.OPERATIONS["works_submit"] == "/cpro/facturesTravaux/v1/soumettre"
     assert ep.OPERATIONS["structures_services"] == "/cpro/structures/v1/rechercher/services"

@@ -53,3 +53,13 @@ ensure_browser_tests() {
     fi
     command -v chromium >/dev/null && "$1" -c "import websocket" 2>/dev/null
 }
+
+ensure_addon_dependencies() {
+    # The addon's Python dependencies beyond Odoo's own (its manifest's external_dependencies), installed into
+    # the Odoo's Python when missing. factur-x keeps Odoo's lxml and PyPDF2 (it adds pypdf beside them).
+    if ! "$1" -c "import facturx" 2>/dev/null; then
+        echo "installing factur-x into $1"
+        "$1" -m pip install -q --disable-pip-version-check "factur-x>=6.0" >/dev/null 2>&1
+    fi
+    "$1" -c "import facturx"
+}

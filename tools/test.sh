@@ -36,6 +36,10 @@ odoo_tests() {
         odoo_status="SKIPPED: PostgreSQL is not installed or does not start"
         return 0
     fi
+    if ! ensure_addon_dependencies "$odoo_python"; then
+        odoo_status="FAILED: the addon's Python dependencies could not be installed into $odoo_python"
+        return 1
+    fi
     if ! ensure_browser_tests "$odoo_python"; then
         browser_status="MISSING: no chromium or websocket-client, the tours were skipped"
     fi
@@ -47,7 +51,7 @@ odoo_tests() {
     odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
     local pytest_line
     pytest_line=$(grep -E '(passed|failed|error)' "$log_dir/odoo.log.pytest" 2>/dev/null | tail -1)
-    pytest_passed=$(grep -oE '^[0-9]+ passed' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
+    pytest_passed=$(grep -oE '[0-9]+ passed' <<<"$pytest_line" | head -1 | grep -oE '[0-9]+' || echo 0)
     pytest_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$pytest_line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
     if [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; then
         pytest_status="DID NOT RUN: pytest-odoo gave no result (log: $log_dir/odoo.log.pytest)"

@@ -262,8 +262,10 @@ class ChorusClient:
                 response = self._send(operation, method, url, data, token)
             return self._answer(operation, response, token)
         except ChorusError as exc:
-            _logger.warning("Chorus Pro %s failed: %s (HTTP %s, code %s)", operation, type(exc).__name__,
-                            exc.http_status, self._scrub(exc.code))
+            # A documented "no result" is an answer, not a failure: it is not worth a warning.
+            quiet = exc.code in ep.NO_RESULT_CODES.get(operation, ())
+            _logger.log(logging.DEBUG if quiet else logging.WARNING, "Chorus Pro %s failed: %s (HTTP %s, code %s)",
+                        operation, type(exc).__name__, exc.http_status, self._scrub(exc.code))
             raise
 
     def _check_status(self, operation, status):
@@ -437,6 +439,22 @@ class ChorusClient:
             steps.append((step, None))
         return ConnectionCheck(structure_id=structure_id, steps=tuple(steps))
 
+    def deposit_flow(self, name, content, syntax=ep.FLOW_SYNTAX_FACTURX):
+        """Deposit a file flow (factures deposer/flux, body streamed) and return its numeroFluxDepot."""
+        fields_ = {"nomFichier": name, "syntaxeFlux": syntax, "avecSignature": False}
+        answer = self.call("flow_deposit", _Base64Body(fields_, "fichierFlux", content))
+        number = answer.get("numeroFluxDepot")
+        if not isinstance(number, str) or not number:
+            raise ChorusProtocolError("the flow deposit answer has no numeroFluxDepot", code="malformed",
+                                      operation="flow_deposit")
+        return number
+
+    def flow_report(self, flow_number):
+        """The result of a deposited flow (transverses consulterCRDetaille) as a FlowReport."""
+        answer = self.call("flow_report", {"numeroFluxDepot": flow_number})
+        errors = tuple(_error_text(item) for key in ep.FLOW_ERROR_LISTS for item in answer.get(key) or ())
+        return FlowReport(state=answer.get("etatCourantDepotFlux") or None, errors=errors)
+
     def piece_status(self, piece_id):
         """The current status code of one piece (factures consulter/historique), or None."""
         answer = self.call("invoice_history", {"idFacture": piece_id})
@@ -457,6 +475,31 @@ class ConnectionCheck:
     def ok(self):
         """Whether every step was tried and worked."""
         return len(self.steps) == len(CONNECTION_STEPS) and not any(error for _step, error in self.steps)
+
+
+@dataclass(frozen=True)
+class FlowReport:
+    """A deposited flow's state (etatCourantDepotFlux) and Chorus Pro's errors, each as one line of text."""
+
+    state: str | None
+    errors: tuple = ()
+
+    @property
+    def integrated(self):
+        """Whether Chorus Pro made pieces of the flow."""
+        return self.state in ep.FLOW_INTEGRATED
+
+    @property
+    def rejected(self):
+        """Whether Chorus Pro refused the flow."""
+        return self.state in ep.FLOW_REJECTED
+
+
+def _error_text(item):
+    """One error of a flow report as text: its values joined, whatever its keys (they are not documented)."""
+    if isinstance(item, dict):
+        return " - ".join(str(value) for value in item.values() if value not in (None, ""))
+    return str(item)
 
 
 @dataclass(frozen=True)

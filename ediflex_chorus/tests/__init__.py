@@ -1,6 +1,7 @@
 from . import (
     test_configuration,
     test_deposit_exchange,
+    test_flow_road,
     test_french,
     test_resilience,
     test_security,

@@ -98,7 +98,8 @@ class TestDepositExchange(ChorusCase):
         self.assertEqual((deposit.state, self._submissions()), ("sent", 1))
 
     def test_neutralized_database_sends_nothing_and_points_at_qualification(self):
-        self.company.write({"chorus_environment": "production", "chorus_api_url": "https://example.invalid"})
+        self.company.write({"chorus_environment": "production", "chorus_siret": "73282932000074",
+                            "chorus_api_url": "https://example.invalid"})
         self.env.flush_all()
         with file_open("ediflex_chorus/data/neutralize.sql") as script:
             self.env.cr.execute(script.read())
