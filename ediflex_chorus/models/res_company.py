@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..chorus.checks import check_siret
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
@@ -72,6 +72,16 @@ class ResCompany(models.Model):
         copy=False,
         help="Technical identifier (idStructureCPP) of the company on Chorus Pro, found from its SIRET.",
     )
+
+    def _export_rows(self, fields, *, _is_toplevel_call=True):
+        # exportable=False only hides a field in the export dialog: an export naming it, even by an administrator,
+        # or reaching it through a relation (partner/company_id/...), gets nothing.
+        secret = {name for name, field in self._fields.items() if name.startswith("chorus_") and not field.exportable}
+        refused = [path for path in fields if path and path[0] in secret]
+        if refused:
+            raise AccessError(self.env._("The Chorus Pro secrets are never exported (%(fields)s).",
+                                         fields=", ".join(sorted({path[0] for path in refused}))))
+        return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
     @api.depends("chorus_password_date")
     def _compute_chorus_password_expiry(self):

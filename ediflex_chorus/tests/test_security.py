@@ -22,6 +22,15 @@ class TestSecurity(ChorusCase):
         for field in SECRET_FIELDS:
             self.assertFalse(self.env["res.company"]._fields[field].exportable)
 
+    def test_secrets_are_not_exported_even_by_an_administrator(self):
+        self.company.chorus_password = "Sup3r-S3cret-Pa55"
+        for field in (*SECRET_FIELDS, "chorus_login", "chorus_client_id"):
+            with self.assertRaises(AccessError):
+                self.company.export_data([field])
+            with self.assertRaises(AccessError):
+                self.env.user.partner_id.export_data([f"company_id/{field}"])
+        self.assertEqual(self.company.export_data(["name"])["datas"], [[self.company.name]])
+
     def test_secrets_never_reach_deposit_messages(self):
         self.company.chorus_password = "Sup3r-S3cret-Pa55"
         self.company.chorus_client_secret = "piste-secret-xyz"
