@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
 # Runs the addon's Odoo tests under pytest-odoo on an existing database where the addon is installed.
 # Args: PYTHON ODOO_PATH DB [pytest arguments...] (test path by default: ediflex_chorus/tests).
-# pytest-odoo is installed into that Python when it is missing: the test command must install what it needs.
+# pytest-odoo and pytest are installed into that Python when missing (pinned: the pair proven with Odoo 18 here):
+# the test command must install what it needs, CI starts from a clean checkout.
 set -uo pipefail
 python=$1 odoo_path=$2 db=$3
 shift 3
 here=$(cd "$(dirname "$0")/.." && pwd)
-PYTEST_ODOO_VERSION=2.3.0
+PYTEST_ODOO_VERSION=2.3.0 PYTEST_VERSION=9.2.0
 
-if ! "$python" -c "import pytest_odoo" 2>/dev/null; then
-    echo "installing pytest-odoo $PYTEST_ODOO_VERSION into $python"
-    "$python" -m pip install -q --disable-pip-version-check "pytest-odoo==$PYTEST_ODOO_VERSION" || exit 1
+# Checked by the installed versions, not by importing pytest_odoo (which imports odoo, not on the path here).
+installed() {
+    "$python" -c 'import importlib.metadata as m, sys
+sys.exit(not (m.version("pytest-odoo") == sys.argv[1] and m.version("pytest") == sys.argv[2]))' \
+        "$PYTEST_ODOO_VERSION" "$PYTEST_VERSION" 2>/dev/null
+}
+if ! installed; then
+    echo "installing pytest-odoo $PYTEST_ODOO_VERSION and pytest $PYTEST_VERSION into $python"
+    "$python" -m pip install -q --disable-pip-version-check \
+        "pytest-odoo==$PYTEST_ODOO_VERSION" "pytest==$PYTEST_VERSION" || true
+    if ! installed; then
+        echo "PYTEST-ODOO COULD NOT BE INSTALLED into $python (pip failed: network, index or permissions)"
+        exit 3
+    fi
 fi
 # Without a test path among the arguments, the whole of the addon's tests (not the plain tests of tests/).
 [[ " $* " == *" ediflex_chorus/"* ]] || set -- "$@" ediflex_chorus/tests
-# --odoo-http: the tests are HttpCases (wkhtmltopdf fetches the report's styles from Odoo's HTTP server).
-# The repository root on the path for the emulator, Odoo's folder for the odoo package.
-cd "$here" && PYTHONPATH="$here:$odoo_path${PYTHONPATH:+:$PYTHONPATH}" "$python" -m pytest -p no:cacheprovider \
-    -W ignore::DeprecationWarning --odoo-database="$db" --odoo-addons-path="$odoo_path/odoo/addons,$here" \
-    --odoo-http --odoo-log-level=warn --odoo-extra="data-dir=$here/var/filestore" "$@"
+# --odoo-http: the tests are HttpCases (wkhtmltopdf fetches the report's styles from Odoo's HTTP server, tours
+# drive the web client); without it pytest-odoo skips every HttpCase. pytest-odoo then starts Odoo's threaded
+# HTTP server on a free port for the session.
+# The repository root on the path for the emulator (chorus_emulator), Odoo's folder for the odoo package, tools/
+# for the plugin that drops pytest-odoo's false alarm (tools/pytest_odoo_quiet.py).
+cd "$here" && PYTHONPATH="$here:$odoo_path:$here/tools${PYTHONPATH:+:$PYTHONPATH}" "$python" -m pytest \
+    -p no:cacheprovider -p pytest_odoo_quiet -W ignore::DeprecationWarning --odoo-database="$db" \
+    --odoo-addons-path="$odoo_path/odoo/addons,$here" --odoo-http --odoo-log-level=warn \
+    --odoo-extra="data-dir=$here/var/filestore" "$@"
