@@ -301,3 +301,17 @@ def test_payload_uses_an_already_suffixed_number_as_is():
 def test_payload_vat_type_and_currency():
     payload = build_works_payload(Frame.A4, make_situation(vat_type="TVA_SUR_ENCAISSEMENT"))
     assert payload["references"]["typeTva"] == "TVA_SUR_ENCAISSEMENT"
+
+
+def test_the_main_attachment_takes_either_shape(monkeypatch):
+    from chorus import works
+
+    situation = make_situation()
+    as_list = works.with_attachment(works.build_works_payload(Frame.A4, situation), 7)
+    assert as_list["pieceJointePrincipale"] == [{"pieceJointePrincipaleDesignation": situation.document.name,
+                                                 "pieceJointePrincipaleId": 7}]
+    monkeypatch.setattr(works, "MAIN_ATTACHMENT_AS_LIST", False)
+    as_object = works.with_attachment(works.build_works_payload(Frame.A4, situation), 8)
+    assert as_object["pieceJointePrincipale"] == {"pieceJointePrincipaleDesignation": situation.document.name,
+                                                  "pieceJointePrincipaleId": 8}
+    assert works.with_attachment(as_list, 9)["pieceJointePrincipale"]["pieceJointePrincipaleId"] == 9  # list read

@@ -20,7 +20,10 @@ stamp=$(cd "$here" && find ediflex_chorus \( -path ediflex_chorus/tests -o -path
     | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
 odoo=(--addons-path="$ODOO_PATH/odoo/addons,$here" -d "$DB" --db-filter="^$DB\$" --without-demo=all
       --stop-after-init --http-port=0 --data-dir="$here/var/filestore" --log-level=warn)
-if ! psql -lqt | cut -d '|' -f 1 | grep -qw "$DB"; then
+# Installed by the addon's state on the database, not by the database's existence: a first use interrupted half
+# way leaves a database without the addon, which an upgrade would not install.
+state=$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'ediflex_chorus'" 2>/dev/null)
+if [ "$state" != installed ]; then
     echo "creating $DB with ediflex_chorus (first use)"
     (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus) || exit 1
 elif [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then

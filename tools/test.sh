@@ -49,15 +49,29 @@ odoo_tests() {
     odoo_ran=$(grep -oE 'of [0-9]+ tests' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' || echo 0)
     odoo_failed=$(grep -oE '[0-9]+ failed, [0-9]+ error' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
     odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
-    local pytest_line
-    pytest_line=$(grep -E '(passed|failed|error)' "$log_dir/odoo.log.pytest" 2>/dev/null | tail -1)
-    pytest_passed=$(grep -oE '[0-9]+ passed' <<<"$pytest_line" | head -1 | grep -oE '[0-9]+' || echo 0)
+    # pytest's closing line, e.g. "2 failed, 27 passed, 1 skipped in 40.1s" (-q) or "=== 29 passed in 39s ===".
+    local pytest_line pytest_skipped
+    pytest_line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped|deselected).* in [0-9.]+s' \
+        "$log_dir/odoo.log.pytest" 2>/dev/null | tail -1)
+    pytest_passed=$(grep -oE '[0-9]+ passed' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
     pytest_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$pytest_line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-    if [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; then
-        pytest_status="DID NOT RUN: pytest-odoo gave no result (log: $log_dir/odoo.log.pytest)"
+    pytest_skipped=$(grep -oE '[0-9]+ skipped' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
+    if [ -z "$pytest_line" ] || { [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; }; then
+        local why="pytest-odoo gave no result"
+        grep -q 'PYTEST-ODOO COULD NOT BE INSTALLED' "$log_dir/odoo.log.pytest" 2>/dev/null \
+            && why="pytest-odoo could not be installed into $odoo_python"
+        pytest_status="DID NOT RUN: $why (log: $log_dir/odoo.log.pytest)"
         pytest_failed=1
+        rc=1
     else
-        pytest_status="RAN: $pytest_passed passed, $pytest_failed failed under pytest-odoo (log: $log_dir/odoo.log.pytest)"
+        pytest_status="RAN: $pytest_passed passed, $pytest_failed failed, $pytest_skipped skipped under pytest-odoo (log: $log_dir/odoo.log.pytest)"
+        # The same tests both ways: a different count means one route lost tests (a skipped HttpCase, a
+        # collection error), which the counts alone would hide.
+        if [ "$((pytest_passed + pytest_failed))" != "$odoo_ran" ] || [ "$pytest_skipped" != 0 ]; then
+            pytest_status="$pytest_status; MISMATCH: the --test-enable run ran $odoo_ran"
+            pytest_failed=$((pytest_failed + 1))
+            rc=1
+        fi
     fi
     return "$rc"
 }
@@ -74,6 +88,9 @@ echo "pytest-odoo: $pytest_status"
 echo "tours:       $browser_status"
 if [[ $browser_status == MISSING* ]]; then
     echo "!!! WARNING: THE BROWSER TOURS WERE SKIPPED: install Debian's chromium and websocket-client !!!"
+fi
+if [[ $pytest_status == "DID NOT RUN"* || $pytest_status == *MISMATCH* ]]; then
+    echo "!!! WARNING: THE PYTEST-ODOO ROUTE FAILED: $pytest_status !!!"
 fi
 if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"

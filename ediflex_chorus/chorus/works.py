@@ -30,6 +30,9 @@ VAT_TYPES = ("TVA_SUR_DEBIT", "TVA_SUR_ENCAISSEMENT", "EXONERATION", "SANS_TVA")
 PAYMENT_MODE = "VIREMENT"
 LINE_UNIT = "lot"  # UNCERTAIN: Chorus Pro takes a free unit label; a situation line is billed as 1 lot
 RETENTION_COMMENT = "Retenue de garantie {rate} % : {amount} {currency}"
+# UNCERTAIN: the shared notes (and OCA's client) send pieceJointePrincipale as a list of one item; the official
+# Factures Swagger's soumettre declares one object. The works submission is undocumented: the list is kept.
+MAIN_ATTACHMENT_AS_LIST = True
 _WORK_PRECISION = 60  # digits for intermediate products, far above any amount, so only the final rounding counts
 
 
@@ -329,7 +332,7 @@ def build_works_payload(frame, situation, attachment_id=None):
         attachment["pieceJointePrincipaleId"] = attachment_id
     payload = {
         "modeDepot": DEPOSIT_MODE_PDF,
-        "pieceJointePrincipale": [attachment],
+        "pieceJointePrincipale": _main_attachment(attachment),
         "numeroFactureSaisi": piece_number(situation.piece_number, frame),
         "dateFacture": situation.date.isoformat(),
         "destinataire": _without_empty({"codeDestinataire": contract.owner.siret,
@@ -353,7 +356,13 @@ def build_works_payload(frame, situation, attachment_id=None):
 
 def with_attachment(payload, attachment_id, designation=None):
     """A copy of ``payload`` whose main attachment is ``attachment_id`` (designation kept unless given)."""
-    current = (payload.get("pieceJointePrincipale") or [{}])[0]
+    current = payload.get("pieceJointePrincipale") or {}
+    current = current[0] if isinstance(current, list) and current else current
     attachment = {"pieceJointePrincipaleDesignation": designation or current.get("pieceJointePrincipaleDesignation"),
                   "pieceJointePrincipaleId": attachment_id}
-    return {**payload, "pieceJointePrincipale": [attachment]}
+    return {**payload, "pieceJointePrincipale": _main_attachment(attachment)}
+
+
+def _main_attachment(attachment):
+    """pieceJointePrincipale in the shape MAIN_ATTACHMENT_AS_LIST chooses."""
+    return [attachment] if MAIN_ATTACHMENT_AS_LIST else attachment
