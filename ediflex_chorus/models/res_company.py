@@ -21,9 +21,9 @@ class ResCompany(models.Model):
         string="Enabled",
         help="Deposit presented and accepted works situations on Chorus Pro.",
     )
+    # No size: Odoo would cut a 15-digit entry to 14 without a word; the checks tell what is wrong instead.
     chorus_siret = fields.Char(
         string="Structure Code",
-        size=14,
         help="SIRET of the company, its identifier on Chorus Pro.",
     )
     chorus_environment = fields.Selection(

@@ -7,9 +7,9 @@ from ..chorus import works
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # No size: Odoo would cut a 15-digit entry to 14 without a word; the checks tell what is wrong instead.
     chorus_siret = fields.Char(
         string="Chorus Pro SIRET",
-        size=14,
         help="SIRET of the public body or project manager on Chorus Pro (codeDestinataire).",
     )
     chorus_structure_id = fields.Integer(string="Chorus Pro Structure ID", copy=False)

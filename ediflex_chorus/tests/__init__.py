@@ -1,4 +1,5 @@
 from . import (
+    test_bad_input,
     test_configuration,
     test_deposit_exchange,
     test_flow_road,
