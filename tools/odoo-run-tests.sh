@@ -39,7 +39,15 @@ if [ -n "$own_problems" ]; then
     echo "the addon logged warnings or errors of its own:"
     echo "$own_problems" | head -20
 fi
+# No secret of the tests (the emulator's, and those the tests type) may reach any log of the run.
+account=$(printf '%s' 'TECH_EDIFLEX_QUALIF@cpro.fr:Emulator-Password-2026' | base64 -w0)
+leaks=$(grep -hoF -e emulator-client-secret -e Emulator-Password-2026 -e "$account" -e Sup3r-S3cret-Pa55 \
+        -e piste-secret-xyz -e New-Password-2026 "$log" "$log.update" "$log.pytest" 2>/dev/null | sort | uniq -c)
+if [ -n "$leaks" ]; then
+    echo "SECRETS FOUND IN THE LOGS OF THE RUN:"
+    echo "$leaks"
+fi
 summary=$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -1)
 echo "${summary:-no Odoo test summary found}"
-[ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ "$pytest_rc" = 0 ] && [ -z "$own_problems" ] \
+[ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ "$pytest_rc" = 0 ] && [ -z "$own_problems" ] && [ -z "$leaks" ] \
     && [ -n "$summary" ] && grep -qE ' 0 failed, 0 error\(s\)' <<<"$summary"
