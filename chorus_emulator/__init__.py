@@ -16,18 +16,21 @@ from .api import Api
 from .config import DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE
 from .facts import TOKEN_PATH, WORKS_STATUSES, WORKS_SUBMIT_ID_KEYS
 from .faults import KINDS as FAULT_KINDS
+from .replies import DUPLICATE_CODE
 from .seed import default_seed
 from .server import EmulatorServer
 
-__all__ = ["FAULT_KINDS", "Emulator"]
+__all__ = ["DUPLICATE_CODE", "FAULT_KINDS", "Emulator"]
 
 
 class Emulator:
     """The emulated Chorus Pro service: seeded state, a real HTTP server, fault injection and controls."""
 
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
-                 max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY):
-        self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key)
+                 max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True,
+                 works_submit_route=True, ids_as_strings=False):
+        self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key,
+                        flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -170,6 +173,24 @@ class Emulator:
     def ids_as_strings(self, value):
         self._api.ids_as_strings = bool(value)
 
+    @property
+    def flow_works_frames(self):
+        """Whether a Factur-X flow may carry a works frame (A4, A6...) in BT-23 (UNCERTAIN); False: IN_REJETE."""
+        return self._api.flow_works_frames
+
+    @flow_works_frames.setter
+    def flow_works_frames(self, value):
+        self._api.flow_works_frames = bool(value)
+
+    @property
+    def works_submit_route(self):
+        """Whether facturesTravaux/v1/soumettre exists (UNCERTAIN); False: it answers 404 like an unknown path."""
+        return self._api.works_submit_route
+
+    @works_submit_route.setter
+    def works_submit_route(self, value):
+        self._api.works_submit_route = bool(value)
+
     # -- deposits -----------------------------------------------------------------------------------------------
     @property
     def pieces(self):
@@ -201,7 +222,10 @@ class Emulator:
         return self._api.state.piece_by_number(self._api.state.seed.contractor.id, number)
 
     def set_status(self, piece_id, status, comment=""):
-        """Give a piece any status (e.g. "REFUSEE_MOE", with a comment); returns the piece."""
+        """Give a piece any status of the official Swagger (e.g. "REFUSEE_MOE", with a comment); returns the piece.
+
+        Its dateHeureEtatCourant becomes now; a status the Swagger does not know is a ValueError.
+        """
         return self._api.state.set_status(piece_id, status, comment)
 
     def reset(self, tokens=False):

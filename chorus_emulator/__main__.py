@@ -27,6 +27,13 @@ def parse_args(argv=None):
     parser.add_argument("--works-submit-id-key", choices=[*WORKS_SUBMIT_ID_KEYS, "none"],
                         default=DEFAULT_WORKS_SUBMIT_ID_KEY,
                         help="key of the piece id in the works submission's answer (UNCERTAIN); none: no id")
+    parser.add_argument("--ids-as-strings", action="store_true",
+                        help="give ids and amounts of the works search as strings (the notes say they may)")
+    parser.add_argument("--no-flow-works-frames", dest="flow_works_frames", action="store_false",
+                        help="reject Factur-X flows whose BT-23 is a works frame (UNCERTAIN whether Chorus Pro takes "
+                             "them)")
+    parser.add_argument("--no-works-submit-route", dest="works_submit_route", action="store_false",
+                        help="answer facturesTravaux/v1/soumettre as an unknown path (404)")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -37,7 +44,9 @@ def main(argv=None):
     logging.basicConfig(level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     emulator = Emulator(token_lifetime=args.token_lifetime, auto_advance_seconds=args.auto_advance,
                         subscribed=args.subscribe,
-                        works_submit_id_key=None if args.works_submit_id_key == "none" else args.works_submit_id_key)
+                        works_submit_id_key=None if args.works_submit_id_key == "none" else args.works_submit_id_key,
+                        flow_works_frames=args.flow_works_frames, works_submit_route=args.works_submit_route,
+                        ids_as_strings=args.ids_as_strings)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job may have it ignored
         signal.signal(signum, lambda *_: stop.set())

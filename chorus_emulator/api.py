@@ -6,9 +6,9 @@ import dataclasses
 import json
 import logging
 
-from . import deposits, files, schemas, searches, structures
+from . import deposits, files, invoice_pdf, schemas, searches, structures
 from .config import API_FAMILIES, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE, SERVED_OPERATIONS
-from .facts import TOKEN_PATH
+from .facts import TOKEN_PATH, WORKS_SUBMIT_ID_KEYS
 from .faults import FaultTable
 from .replies import ApiError, business_error, gateway_error
 from .state import State
@@ -39,6 +39,7 @@ _HANDLERS = {
     "structures_spaces": (structures.spaces, "POST", None),
     "structures_user_links": (structures.user_links, "POST", None),
     "file_upload": (files.upload, "POST", schemas.FILE_UPLOAD),
+    "invoice_pdf_deposit": (invoice_pdf.deposit_pdf, "POST", schemas.PDF_DEPOSIT),
     "invoice_submit": (deposits.submit_invoice, "POST", schemas.SUBMIT),
     "works_submit": (deposits.submit_works, "POST", schemas.SUBMIT),
     "flow_deposit": (files.deposit_flow, "POST", schemas.FLOW_DEPOSIT),
@@ -64,13 +65,24 @@ class Api:
     """The emulated service: state, faults and routes; ``handle`` turns a request into a Reply."""
 
     def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
-                 works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY):
+                 works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True, works_submit_route=True,
+                 ids_as_strings=False):
+        if works_submit_id_key is not None and works_submit_id_key not in WORKS_SUBMIT_ID_KEYS:
+            raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, "
+                             f"not {works_submit_id_key!r}")
         self.state = State(seed, token_lifetime)
         self.faults = FaultTable()
         self.subscribed = set(subscribed)
         self.max_page_size = max_page_size
-        self._initial_answers = (works_submit_id_key, False)
-        self.works_submit_id_key, self.ids_as_strings = self._initial_answers
+        # The answers to uncertain facts, as first set (reset() restores them):
+        # - works_submit_id_key: the key of the piece id in the works submission's answer (None: no id);
+        # - ids_as_strings: whether the works search gives ids and amounts as strings;
+        # - flow_works_frames: whether a Factur-X flow may carry a works frame (A4...) in BT-23;
+        # - works_submit_route: whether facturesTravaux/v1/soumettre exists (False: 404 like an unknown path).
+        self._initial_answers = {"works_submit_id_key": works_submit_id_key, "ids_as_strings": bool(ids_as_strings),
+                                 "flow_works_frames": bool(flow_works_frames),
+                                 "works_submit_route": bool(works_submit_route)}
+        self._restore_answers()
         self.routes = build_routes()
         self.swagger = structures_swagger()
         self.swaggers = (structures_swagger(), factures_swagger())
@@ -96,7 +108,15 @@ class Api:
         """Forget deposits and counts, drop faults, answer the uncertain facts as first set (and forget tokens)."""
         self.state.reset(tokens=tokens)
         self.faults.clear()
-        self.works_submit_id_key, self.ids_as_strings = self._initial_answers
+        self._restore_answers()
+
+    def _restore_answers(self):
+        for name, value in self._initial_answers.items():
+            setattr(self, name, value)
+
+    def settings(self):
+        """The answers to uncertain facts as now set (name -> value)."""
+        return {name: getattr(self, name) for name in self._initial_answers}
 
     def snapshot(self):
         """Everything the emulator holds, as plain data (for GET /_emulator/state)."""
@@ -104,7 +124,7 @@ class Api:
             "seed": self.state.seed.as_dict(), "pieces": self.state.pieces(), "files": self.state.files(),
             "flows": self.state.flows(), "request_counts": self.state.counts(), "faults": self.faults.snapshot(),
             "token_lifetime": self.state.token_lifetime, "subscribed": sorted(self.subscribed),
-            "operations": {route.name: route.path for route in self.routes.values()},
+            "operations": {route.name: route.path for route in self.routes.values()}, "settings": self.settings(),
         }
 
     def _route(self, method, path):
@@ -114,7 +134,7 @@ class Api:
         if parts[2] not in self.subscribed:
             raise gateway_error(403, f"The application is not subscribed to the API {parts[2]}")
         route = self.routes.get(path)
-        if route is None:
+        if route is None or (route.name == "works_submit" and not self.works_submit_route):
             raise gateway_error(404, "No resources match requested URI")
         if method != route.method:
             raise gateway_error(405, f"Use {route.method}", {"Allow": route.method})

@@ -71,21 +71,30 @@ def _check_recipient(api, body):
 
 def _check_recipient_rules(recipient, body):
     """Service code and commitment number, as the recipient structure and its service require."""
-    code = text(body, "destinataire.codeServiceExecutant")
-    commitment = text(body, "references.numeroBonCommande")
+    problems = recipient_rule_problems(recipient, text(body, "destinataire.codeServiceExecutant"),
+                                       text(body, "references.numeroBonCommande"))
+    if problems:
+        raise business_error(*problems[0])
+
+
+def recipient_rule_problems(recipient, code, commitment, code_field="destinataire.codeServiceExecutant",
+                            commitment_field="references.numeroBonCommande"):
+    """(error kind, message) of each rule of the recipient (and of its service) that code and commitment break.
+
+    code is the executing service code, commitment the commitment number; the fields name them in the messages.
+    """
+    problems = []
     if recipient.service_code_required and not code:
-        raise business_error("service_required", "destinataire.codeServiceExecutant: this recipient requires a "
-                             "service code")
+        problems.append(("service_required", f"{code_field}: this recipient requires a service code"))
     if recipient.commitment_or_service and not (code or commitment):
-        raise business_error("commitment_required", "references.numeroBonCommande: this recipient requires a "
-                             "commitment number or a service code")
+        problems.append(("commitment_required", f"{commitment_field}: this recipient requires a commitment number "
+                         "or a service code"))
     service = recipient.service(code) if code else None
     if code and (service is None or not service.active):
-        raise business_error("unknown_service", f"destinataire.codeServiceExecutant: no active service {code!r} "
-                             "in the recipient structure")
+        problems.append(("unknown_service", f"{code_field}: no active service {code!r} in the recipient structure"))
     if (recipient.commitment_required or (service and service.commitment_required)) and not commitment:
-        raise business_error("commitment_required", "references.numeroBonCommande: this recipient requires a "
-                             "commitment number")
+        problems.append(("commitment_required", f"{commitment_field}: this recipient requires a commitment number"))
+    return problems
 
 
 def _check_validator(api, body, frame):

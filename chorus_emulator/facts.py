@@ -16,6 +16,7 @@ OPERATIONS = {
     "structures_spaces": "/cpro/structures/v1/rechercher/espaces",
     "structures_user_links": "/cpro/structures/v1/lister/rattachementsutilisateur",
     "file_upload": "/cpro/transverses/v1/ajouter/fichier",
+    "invoice_pdf_deposit": "/cpro/factures/v1/deposer/pdf",
     "invoice_submit": "/cpro/factures/v1/soumettre",
     "works_submit": "/cpro/facturesTravaux/v1/soumettre",  # UNCERTAIN in the notes: path and answer
     "flow_deposit": "/cpro/factures/v1/deposer/flux",
@@ -45,3 +46,26 @@ WORKS_STATUSES = (
 WORKS_NO_RESULT = (20007, "GFT_MSG_01.075")
 # Candidate keys of the piece id in the works submission's answer (UNCERTAIN): the emulator answers each way.
 WORKS_SUBMIT_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture")
+
+# -- flows (notes, sections 2 and 5) ----------------------------------------------------------------------------
+MAX_FLOW_NAME_LENGTH = 200  # nomFichier of deposer/flux (the API appendix's field tables)
+FLOW_SYNTAX_FACTURX = "IN_DP_E2_CII_FACTURX"  # syntaxeFlux of a Factur-X file (official enum)
+FLOW_INTEGRATED = "IN_INTEGRE"  # etatCourantDepotFlux of consulterCRDetaille
+FLOW_REJECTED = "IN_REJETE"
+# The notes name the lists listeErreurDP and listeErreurTechnique of consulterCRDetaille, not the keys of their
+# entries: these keys are the emulator's guess (UNCERTAIN); a client should read an entry whatever its keys.
+FLOW_ERROR_DP_NUMBER_KEY = "numeroDP"  # UNCERTAIN: the piece number (BT-1) the error is about ("" if unknown)
+FLOW_ERROR_DP_LABEL_KEY = "libelleErreurDP"  # UNCERTAIN: "<field>: <what is wrong>"
+FLOW_ERROR_TECHNICAL_LABEL_KEY = "libelleErreur"  # UNCERTAIN: one XSD (technical) error
+# A Factur-X flow: a PDF/A-3 carrying a CII XML of the EN 16931 profile, checked against the Factur-X XSD.
+FACTURX_FLAVOR = "factur-x"
+FACTURX_LEVEL = "en16931"
+CII_NAMESPACES = {
+    "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
+    "ram": "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100",
+    "udt": "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100",
+}
+# BT-23 (business process) carries the frame's short code ("A4", "A6"...): Chorus Pro's convention for the
+# frame of a flow (notes, section 5); whether it takes works frames there is UNCERTAIN (setting flow_works_frames).
+# The SIRET of a party is its legal registration id (BT-30, BT-47) under this scheme (UNCERTAIN).
+SIRET_SCHEME_ID = "0002"

@@ -4,8 +4,9 @@ import base64
 import binascii
 import hashlib
 
+from . import flows
 from .config import ALLOWED_EXTENSIONS
-from .facts import MAX_FILE_BYTES, MAX_NAME_LENGTH
+from .facts import FLOW_INTEGRATED, FLOW_SYNTAX_FACTURX, MAX_FILE_BYTES, MAX_FLOW_NAME_LENGTH, MAX_NAME_LENGTH
 from .replies import TRA_SUCCESS_LABEL, business_error, success
 
 
@@ -23,10 +24,10 @@ def decode_file(encoded, field):
     return content
 
 
-def check_name(name, field):
-    """Refuse a file name over MAX_NAME_LENGTH characters or without an allowed extension; returns the extension."""
-    if len(name) > MAX_NAME_LENGTH:
-        raise business_error("file_rejected", f"{field}: {len(name)} characters; at most {MAX_NAME_LENGTH} allowed")
+def check_name(name, field, max_length=MAX_NAME_LENGTH):
+    """Refuse a file name over max_length characters or without an allowed extension; returns the extension."""
+    if len(name) > max_length:
+        raise business_error("file_rejected", f"{field}: {len(name)} characters; at most {max_length} allowed")
     stem, dot, extension = name.rpartition(".")
     if not dot or not stem or not extension:
         raise business_error("file_rejected", f"{field}: the file name needs an extension")
@@ -59,13 +60,24 @@ def upload(api, body):
 
 
 def deposit_flow(api, body):
-    """deposer/flux: store a flow (Factur-X, UBL, CII...), answer its numeroFluxDepot."""
+    """deposer/flux: store a flow, answer its numeroFluxDepot.
+
+    A Factur-X flow (IN_DP_E2_CII_FACTURX) is read and checked at once (see flows.py): the flow is recorded with
+    its data, IN_INTEGRE with the piece it made, or IN_REJETE with its errors. A file that is no Factur-X PDF is
+    refused outright. Flows of other syntaxes are taken as they come (IN_INTEGRE, no piece).
+    """
     name = body["nomFichier"]
-    check_name(name, "nomFichier")
+    check_name(name, "nomFichier", MAX_FLOW_NAME_LENGTH)
     content = decode_file(body["fichierFlux"], "fichierFlux")
     record = {**_record(name, content, None, "deposer/flux"), "syntaxeFlux": body["syntaxeFlux"],
-              "avecSignature": bool(body.get("avecSignature")), "etatCourantDepotFlux": "IN_INTEGRE"}
-    flow = api.state.add_flow(record)
+              "avecSignature": bool(body.get("avecSignature")), "etatCourantDepotFlux": FLOW_INTEGRATED,
+              "listeErreurDP": [], "listeErreurTechnique": [], "data": {}}
+    piece = None
+    if body["syntaxeFlux"] == FLOW_SYNTAX_FACTURX:
+        data, errors, technical, piece = flows.examine(api, content)
+        record.update(data=data, listeErreurDP=errors, listeErreurTechnique=technical,
+                      etatCourantDepotFlux=flows.flow_state(errors, technical))
+    flow = api.state.add_flow(record, piece, flows.duplicate_error(piece) if piece else None)
     return success(numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
                    syntaxeFlux=flow["syntaxeFlux"])
 
@@ -76,8 +88,8 @@ def flow_report(api, body):
     if flow is None:
         raise business_error("unknown_flow", f"numeroFluxDepot: no flow {body['numeroFluxDepot']!r}")
     return success(TRA_SUCCESS_LABEL, numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
-                   nomFichier=flow["name"], syntaxeFlux=flow["syntaxeFlux"],
-                   etatCourantDepotFlux=flow["etatCourantDepotFlux"], listeErreurDP=[], listeErreurTechnique=[])
+                   syntaxeFlux=flow["syntaxeFlux"], etatCourantDepotFlux=flow["etatCourantDepotFlux"],
+                   listeErreurDP=flow["listeErreurDP"], listeErreurTechnique=flow["listeErreurTechnique"])
 
 
 def health(api, body):

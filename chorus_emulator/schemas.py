@@ -1,7 +1,9 @@
-"""Request schemas of the routes outside the Structures API, in the Swagger subset of ``swagger.py``.
+"""Request schemas of the notes, in the Swagger subset of ``swagger.py``.
 
-No official Swagger of these APIs ships with the project: these schemas hold what the shared notes say
-(required fields, types, enumerations, lengths). They are checked without ``strict``: unknown fields pass.
+These schemas hold what the shared notes say (required fields, types, enumerations, lengths). On a route of an
+official Swagger (the Factures routes) they are checked on top of the official request schema, which is checked
+strictly, for what the Swagger leaves optional; elsewhere (transverses, facturesTravaux) they are the only check,
+without ``strict`` (unknown fields pass) except for the works search (api.STRICT_ROUTES).
 """
 
 from .config import FLOW_SYNTAXES
@@ -38,6 +40,11 @@ FLOW_DEPOSIT = obj(
     ("fichierFlux", "nomFichier", "syntaxeFlux"),
     fichierFlux=STRING, nomFichier=STRING, syntaxeFlux=enum(*FLOW_SYNTAXES), avecSignature=BOOLEAN,
     idUtilisateurCourant=INTEGER,
+)
+PDF_DEPOSIT = obj(
+    ("fichierFacture", "nomFichier", "formatDepot"),
+    fichierFacture=STRING, nomFichier=STRING,
+    formatDepot=enum("PDF_NON_SIGNE", "PDF_SIGNE_PADES", "PDF_SIGNE_XADES"), idUtilisateurCourant=INTEGER,
 )
 FLOW_REPORT = obj(("numeroFluxDepot",), numeroFluxDepot=STRING, idUtilisateurCourant=INTEGER)
 HISTORY = obj(("idFacture",), idFacture=INTEGER, idUtilisateurCourant=INTEGER)

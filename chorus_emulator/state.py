@@ -7,9 +7,10 @@ import secrets
 import threading
 import time
 
-from .config import INVOICE_FIRST_STATUS
-from .facts import WORKS_STATUSES
+from .config import INVOICE_FIRST_STATUS, WORKS_FRAMES
+from .facts import FLOW_REJECTED, WORKS_STATUSES
 from .replies import business_error
+from .swagger import piece_statuses
 
 
 def now_iso():
@@ -20,6 +21,12 @@ def now_iso():
 def today_iso():
     """Today's date, YYYY-MM-DD."""
     return datetime.date.today().isoformat()
+
+
+def check_status(status):
+    """Refuse (ValueError) a piece status that the official Factures Swagger does not know."""
+    if status not in piece_statuses():
+        raise ValueError(f"{status!r} is not a status of the official Factures Swagger (histoStatutCode)")
 
 
 class State:
@@ -109,12 +116,24 @@ class State:
         with self._lock:
             return copy.deepcopy(list(self._files.values()))
 
-    def add_flow(self, record):
-        """Store a deposited flow; returns it with its numeroFluxDepot."""
+    def add_flow(self, record, piece=None, duplicate_error=None):
+        """Store a deposited flow; returns it with its numeroFluxDepot.
+
+        With ``piece`` (a piece record), the flow is integrated: the piece is stored with the flow's number, unless
+        its supplier already deposited that number: then the flow is IN_REJETE with ``duplicate_error`` in its
+        listeErreurDP, and no piece is made.
+        """
         with self._lock:
             number = f"CPP{self._new_id('flow'):012d}"
-            self._flows[number] = {**record, "numeroFluxDepot": number, "dateDepot": today_iso()}
-            return copy.deepcopy(self._flows[number])
+            flow = {**record, "numeroFluxDepot": number, "dateDepot": today_iso(), "pieceIds": []}
+            if piece is not None:
+                if (piece["idFournisseur"], piece["numeroFacture"]) in self._numbers:
+                    flow["etatCourantDepotFlux"] = FLOW_REJECTED
+                    flow["listeErreurDP"] = [*flow.get("listeErreurDP", []), duplicate_error]
+                else:
+                    flow["pieceIds"].append(self._store_piece({**piece, "numeroFluxDepot": number})["id"])
+            self._flows[number] = flow
+            return copy.deepcopy(flow)
 
     def flow(self, number):
         """The flow with this numeroFluxDepot, or None."""
@@ -153,7 +172,14 @@ class State:
 
     def add_works_pieces(self, supplier_id, recipient, count, prefix, status, frame):
         """count works pieces of a supplier as if deposited (numbers prefix + 00001...), moved to status."""
+        check_status(status)
+        if frame not in WORKS_FRAMES:
+            raise ValueError(f"{frame!r} is not a works frame a supplier deposits ({', '.join(WORKS_FRAMES)})")
         with self._lock:
+            taken = [f"{prefix}{index:05d}" for index in range(1, count + 1)
+                     if (supplier_id, f"{prefix}{index:05d}") in self._numbers]
+            if taken:
+                raise ValueError(f"piece numbers already deposited by this supplier: {', '.join(taken[:5])}")
             added = []
             for index in range(1, count + 1):
                 record = {
@@ -206,7 +232,11 @@ class State:
         return WORKS_STATUSES.index(piece["statut"]) != start
 
     def set_status(self, piece_id, status, comment=""):
-        """Give a piece any status (e.g. REFUSEE_MOE with a comment); returns the piece."""
+        """Give a piece any status of the official Swagger (e.g. REFUSEE_MOE with a comment); returns the piece.
+
+        A status the Swagger does not know is a ValueError: the history would no longer match the Swagger.
+        """
+        check_status(status)
         with self._lock:
             piece = self._get_piece(piece_id)
             self._push_status(piece, status, comment)

@@ -77,6 +77,13 @@ def factures_swagger():
     return Swagger.load(FACTURES_SWAGGER_PATH)
 
 
+@functools.lru_cache(maxsize=1)
+def piece_statuses():
+    """Every status code a piece may have in the official Factures Swagger (histoStatutCode), works ones included."""
+    history = factures_swagger().definitions["HistoriqueStatus"]
+    return frozenset(history["properties"]["histoStatutCode"]["enum"])
+
+
 def _resolve(swagger, schema):
     """Follow $ref links to the definitions section."""
     while "$ref" in schema:

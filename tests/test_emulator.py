@@ -524,12 +524,15 @@ def test_invoice_is_deposited_and_found_by_the_supplier_search(emu, api):
     answer = api.ok("invoice_submit", invoice_body(emu, api.upload()))
     assert answer["statutFacture"] == "DEPOSEE"
     assert_valid_answer("invoice_submit", answer)
-    api.ok("works_submit", works_body(emu, api.upload()))
+    works = api.ok("works_submit", works_body(emu, api.upload()))
     found = api.ok("invoice_search_supplier", {"numeroFacture": "FAC-2026-0001"})
     assert_valid_answer("invoice_search_supplier", found)
     assert [item["identifiantFactureCPP"] for item in found["listeFactures"]] == [answer["identifiantFactureCPP"]]
     everything = api.ok("invoice_search_supplier", {})["listeFactures"]
-    assert len(everything) == 1  # works pieces are found by the works search only
+    assert len(everything) == 2  # every frame A1 ... A25 (the notes, section 5): works pieces too
+    [item] = api.ok("invoice_search_supplier", {"cadreFacturation": A4})["listeFactures"]
+    assert item["identifiantFactureCPP"] == works["identifiantFactureCPP"]
+    assert item["typeDemandePaiement"] == "FACTURE_TRAVAUX" and item["statut"] == WORKS_STATUSES[0]
     unknown = api.post("invoice_search_supplier", {"parametresRecherche": {}})
     assert_business_error(unknown, 400, mentions="parametresRecherche: unknown field")
 
@@ -678,7 +681,8 @@ def test_history_of_an_unknown_piece_is_a_business_error(api):
 
 
 def test_flow_deposit_and_report(emu, api):
-    body = {"fichierFlux": b64(PDF), "nomFichier": "facturx.pdf", "syntaxeFlux": "IN_DP_E2_CII_FACTURX",
+    """A flow of a syntax the emulator does not read is taken as it comes (Factur-X flows: test_emulator_flows)."""
+    body = {"fichierFlux": b64(b"<Invoice/>"), "nomFichier": "facture.xml", "syntaxeFlux": "IN_DP_E1_UBL_INVOICE",
             "avecSignature": False}
     answer = api.ok("flow_deposit", body)
     assert_valid_answer("flow_deposit", answer)
@@ -687,10 +691,12 @@ def test_flow_deposit_and_report(emu, api):
     report = api.ok("flow_report", {"numeroFluxDepot": number})
     assert report["etatCourantDepotFlux"] == "IN_INTEGRE" and report["numeroFluxDepot"] == number
     assert report["listeErreurDP"] == [] and report["listeErreurTechnique"] == []
-    assert emu.flows[0]["numeroFluxDepot"] == number
+    assert emu.flows[0]["numeroFluxDepot"] == number and emu.pieces == []
     assert_business_error(api.post("flow_report", {"numeroFluxDepot": "CPP0"}), 400, mentions="CPP0")
     assert_business_error(api.post("flow_deposit", {**body, "syntaxeFlux": "PDF"}), 400, mentions="syntaxeFlux")
     assert_business_error(api.post("flow_deposit", {**body, "fichierFlux": ""}), 400, mentions="empty")
+    facturx = {**body, "fichierFlux": b64(PDF), "nomFichier": "facturx.pdf", "syntaxeFlux": "IN_DP_E2_CII_FACTURX"}
+    assert_business_error(api.post("flow_deposit", facturx), 400, mentions="fichierFlux: the PDF cannot be read")
 
 
 # ---------------------------------------------------------------------------------------------- structures
@@ -970,7 +976,8 @@ def test_control_tokens_counts_and_config(emu, api):
     assert api.get("health_check").status_code == 401
     config = control(emu, "POST", "config", {"token_lifetime": 60, "subscribed": ["transverses"]}).json()
     assert config == {"token_lifetime": 60, "subscribed": ["transverses"],
-                      "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False}
+                      "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False,
+                      "flow_works_frames": True, "works_submit_route": True}
     assert emu.token_lifetime == 60
     assert Api(emu).post("works_search").status_code == 403
     assert control(emu, "POST", "config", {"subscribed": ["nope"]}).status_code == 400
