@@ -4,6 +4,7 @@ from . import (
     test_deposit_exchange,
     test_flow_road,
     test_french,
+    test_pdf_copy,
     test_resilience,
     test_security,
     test_situation_flow,

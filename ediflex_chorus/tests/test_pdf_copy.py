@@ -1,0 +1,32 @@
+import io
+
+from odoo.tests import tagged
+from pypdf import PdfReader
+
+from .common import ChorusCase
+
+
+@tagged("post_install", "-at_install")
+class TestPdfCopy(ChorusCase):
+    """The deposited PDF is the legal copy the project owner reads: real text, in French, of a sensible size."""
+
+    def _lines(self, count):
+        return [(0, 0, {"code": f"{index}", "name": f"Poste {index}", "contract_amount": 1000.0 + index,
+                        "progress_percent": 50.0}) for index in range(1, count + 1)]
+
+    def test_the_copy_has_a_text_layer_with_its_amounts_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        deposit = self._presented()  # presented by an English-speaking user
+        pages = PdfReader(io.BytesIO(deposit.attachment_id.raw)).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+        situation = deposit.situation_id
+        self.assertIn("Earthworks", text)
+        self.assertIn(situation.name, text)
+        self.assertIn("7 550,00", text.replace("\u202f", " ").replace("\xa0", " "), "the total, in French")
+        self.assertIn("Situation de travaux", text, "in French, whoever clicks")
+
+    def test_a_100_line_copy_stays_small(self):
+        deposit = self._presented(line_ids=self._lines(100))
+        size = len(deposit.attachment_id.raw)
+        self.assertLess(size / 100, 5 * 1024, f"{size} bytes for 100 lines")
