@@ -12,7 +12,8 @@ common=(--addons-path="$odoo_path/odoo/addons,$here" -d "$db" --db-filter="^$db\
 # The repository root on the path: the Odoo tests import the emulator (chorus_emulator), a development tool that
 # is not part of the addon.
 run() { (cd "$odoo_path" && PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$python" odoo-bin "${common[@]}" "$@"); }
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; }
+# After the pytest-odoo run, which uses the database: the database and its filestore (about 50 MB a run) go.
+cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$db"; }
 trap cleanup EXIT
 
 echo "installing ediflex_chorus on $db and running its tests (log: $log)"
