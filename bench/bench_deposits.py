@@ -31,19 +31,22 @@ import urllib.request
 from decimal import Decimal
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path[:0] = [ROOT, os.path.join(ROOT, "ediflex_chorus")]
+sys.path[:0] = [ROOT, os.path.join(ROOT, "ediflex_chorus"), os.path.join(ROOT, "tests")]
 
 from chorus_emulator import Emulator  # noqa: E402
+from factories import minimal_pdf  # noqa: E402
 
 from chorus import client as client_module  # noqa: E402
-from chorus import works  # noqa: E402
+from chorus import facturx, works  # noqa: E402
 from chorus.client import ChorusClient, Credentials  # noqa: E402
 
 PDF = b"%PDF-1.4\n% benchmark situation\n" + b"0" * 20_000
 MAX_CALLS_PER_DEPOSIT = 2.01
+SITUATIONS = {}  # piece number -> the situation make_deposits built, for the Factur-X road
 MAX_DRAIN_RATIO = 1.5
 MAX_STATUS_CALLS_PER_PIECE = 0.02
 MAX_MEMORY_RATIO = 3.0
+MAX_FLOW_CALLS_PER_DEPOSIT = 1.01
 
 
 def make_deposits(seed, count, prefix):
@@ -61,6 +64,7 @@ def make_deposits(seed, count, prefix):
             piece_number=reference, date=today, period_start=today.replace(day=1), period_end=today, final=False,
             contractor=contractor, contract=contract, lines=(line,), retention_rate=Decimal("5"),
             document=works.Document(f"{reference}.pdf", PDF))
+        SITUATIONS[situation.number_for(works.Frame.A4)] = situation
         deposits.append((works.build_works_payload(works.Frame.A4, situation), situation.document))
     return deposits
 
@@ -118,6 +122,24 @@ def bench_with_latency(emu, count, prefix, latency, rtt):
           f"calls/deposit (the one token call weighs 1/{count} here)")
     print(f"  {rate:.2f} deposits/s = {rate / ideal:.2f} x ideal (1 / (2 x {latency * 1000:.0f} ms) = {ideal:.1f}/s); "
           f"{rate / with_rtt:.2f} x 1 / (2 x ({latency * 1000:.0f} ms + measured round trip))")
+
+
+def bench_flow_road(emu, count, prefix):
+    """HTTP calls per deposit on the Factur-X road (deposer/flux), the follow-up apart; Factur-X built before."""
+    flows = []
+    for payload, document in make_deposits(emu.seed, count, prefix):
+        situation = SITUATIONS[payload["numeroFactureSaisi"]]
+        xml = facturx.build_cii_xml(works.Frame.A4, situation)
+        flows.append((document.name, facturx.build_facturx_pdf(minimal_pdf(), xml)))
+    client_module.clear_token_cache()
+    emu.reset_counts()
+    with ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url) as chorus:
+        for name, content in flows:
+            chorus.deposit_flow(name, content)
+    calls = sum(emu.request_counts.values()) / count
+    print(f"Factur-X road: {count} flows, {calls:.3f} HTTP calls/deposit (token included, follow-up apart; "
+          f"limit {MAX_FLOW_CALLS_PER_DEPOSIT})")
+    return calls <= MAX_FLOW_CALLS_PER_DEPOSIT
 
 
 def bench_drain(emu, count, prefix, latency):
@@ -194,6 +216,7 @@ def main(argv=None):
     parser.add_argument("--deposits", type=int, default=1000, help="deposits with no injected latency")
     parser.add_argument("--latency-deposits", type=int, default=50, help="deposits with injected latency")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds injected on every request")
+    parser.add_argument("--flows", type=int, default=200, help="deposits on the Factur-X road")
     parser.add_argument("--drain", type=int, default=500, help="queued deposits drained with the latency")
     parser.add_argument("--open-pieces", type=int, default=1500, help="open pieces followed by the status cron")
     parser.add_argument("--pdf-mb", type=float, default=9, help="size of the PDF of the memory figure")
@@ -203,6 +226,7 @@ def main(argv=None):
         checks = [bench_without_latency(emu, args.deposits, f"B0-{run}")]
         bench_with_latency(emu, args.latency_deposits, f"B1-{run}", args.latency, checks[0][1])
         checks[0] = checks[0][0]
+        checks.append(bench_flow_road(emu, args.flows, f"B4-{run}"))
         checks.append(bench_drain(emu, args.drain, f"B2-{run}", args.latency))
         checks.append(bench_status_follow_up(emu, args.open_pieces, f"B3-{run}-"))
     checks.append(bench_memory(args.pdf_mb))

@@ -9,7 +9,7 @@ import re
 from decimal import Decimal
 
 import pytest
-from factories import make_situation
+from factories import make_situation, minimal_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -23,29 +23,6 @@ FINAL_FRAMES = (Frame.A7, Frame.A8)
 AMOUNT_TAGS = ("ChargeAmount", "LineTotalAmount", "CalculatedAmount", "BasisAmount", "TaxBasisTotalAmount",
                "TaxTotalAmount", "GrandTotalAmount", "TotalPrepaidAmount", "DuePayableAmount")
 SOURCE = pathlib.Path(facturx.__file__)
-
-
-def minimal_pdf(text="Situation de travaux"):
-    """A small valid one-page PDF (Helvetica text) with a correct cross-reference table."""
-    stream = b"BT /F1 12 Tf 72 770 Td (" + text.encode("latin-1") + b") Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def situation_for(frame, **changes):
