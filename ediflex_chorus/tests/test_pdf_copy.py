@@ -25,6 +25,8 @@ class TestPdfCopy(ChorusCase):
         self.assertIn(situation.name, text)
         self.assertIn("7 550,00", text.replace("\u202f", " ").replace("\xa0", " "), "the total, in French")
         self.assertIn("Situation de travaux", text, "in French, whoever clicks")
+        self.assertIn("Arrêtée la présente situation à la somme de", text)
+        self.assertIn("Sept Mille Cent Soixante-Douze", text.title(), "the amount due in words")
 
     def test_a_100_line_copy_stays_small(self):
         deposit = self._presented(line_ids=self._lines(100))
