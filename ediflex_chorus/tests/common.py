@@ -38,6 +38,13 @@ class ChorusCase(HttpCase):
         self.addCleanup(self.emulator.clear_faults)
 
     @classmethod
+    def _load_french(cls, modules=("ediflex_chorus",)):
+        """French activated, with the translations of these modules (or of every installed one: None)."""
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        domain = [("state", "=", "installed")] if modules is None else [("name", "in", list(modules))]
+        cls.env["ir.module.module"].search(domain)._update_translations(["fr_FR"])
+
+    @classmethod
     def _configure_company(cls, company, emulator):
         credentials = emulator.credentials
         company.write({

@@ -11,8 +11,7 @@ class TestBadInput(ChorusCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        cls._load_french()
         cls.user.lang = "fr_FR"
 
     def _line(self, **values):

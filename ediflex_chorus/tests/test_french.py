@@ -12,8 +12,7 @@ class TestFrench(ChorusCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("fr_FR")
-        cls.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        cls._load_french()
         cls.user.write({"lang": "fr_FR", "tz": "Europe/Paris"})
 
     def _french(self, record):
@@ -70,8 +69,7 @@ class TestFrenchScreens(ChorusCase):
 
     def test_no_english_source_string_in_the_french_views(self):
         # French of every installed module, as a French database has: the screens mix the addon's and Odoo's.
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["fr_FR"])
+        self._load_french(modules=None)
         english = self._translated_sources()
         self.assertGreater(len(english), 100)
         for model, kinds in self.VIEWS:

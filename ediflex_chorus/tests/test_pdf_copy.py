@@ -15,8 +15,7 @@ class TestPdfCopy(ChorusCase):
                         "progress_percent": 50.0}) for index in range(1, count + 1)]
 
     def test_the_copy_has_a_text_layer_with_its_amounts_in_french(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        self._load_french()
         deposit = self._presented()  # presented by an English-speaking user
         pages = PdfReader(io.BytesIO(deposit.attachment_id.raw)).pages
         text = " ".join(" ".join(page.extract_text() for page in pages).split())

@@ -137,8 +137,7 @@ class TestSituationFlow(ChorusCase):
         self.assertEqual(situation.contract_number, "MARCHE-2026-001")
 
     def test_refusal_speaks_french_to_a_french_user(self):
-        self.env["res.lang"]._activate_lang("fr_FR")
-        self.env["ir.module.module"].search([("name", "=", "ediflex_chorus")])._update_translations(["fr_FR"])
+        self._load_french()
         self.user.lang = "fr_FR"
         self.owner.chorus_siret = "1234567890123"
         situation = self._situation()
