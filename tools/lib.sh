@@ -63,3 +63,12 @@ ensure_addon_dependencies() {
     fi
     "$1" -c "import facturx"
 }
+
+require_odoo() {
+    # What `make run` and `make odoo-pytest` need before they start: an Odoo 18, its PostgreSQL, the addon's
+    # Python dependencies and var/; each missing piece stops the command with what to do.
+    find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)." >&2; exit 1; }
+    ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
+    ensure_addon_dependencies "$odoo_python" || { echo "factur-x could not be installed." >&2; exit 1; }
+    mkdir -p "$here/var"
+}

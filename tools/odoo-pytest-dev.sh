@@ -8,10 +8,7 @@ ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
 DB=${DB:-ediflex_pytest}
 source "$here/tools/lib.sh"
 
-find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)." >&2; exit 1; }
-ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
-ensure_addon_dependencies "$odoo_python" || { echo "factur-x could not be installed." >&2; exit 1; }
-mkdir -p "$here/var"
+require_odoo
 
 # What an upgrade loads: manifest, models, views, data, security, translations (not the tests, not the core).
 stamp_file="$here/var/$DB.stamp"

@@ -9,10 +9,7 @@ HTTP_PORT=${HTTP_PORT:-8069}
 DB=${DB:-ediflex_demo}
 source "$here/tools/lib.sh"
 
-find_odoo_python || { echo "No Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)." >&2; exit 1; }
-ensure_postgres || { echo "PostgreSQL is not installed or does not start." >&2; exit 1; }
-ensure_addon_dependencies "$odoo_python" || { echo "factur-x could not be installed." >&2; exit 1; }
-mkdir -p "$here/var"
+require_odoo
 
 PYTHONPATH="$here" "$odoo_python" -m chorus_emulator --port "$EMULATOR_PORT" \
     --auto-advance-seconds 60 >"$here/var/emulator.log" 2>&1 &

@@ -281,28 +281,30 @@ class EdiflexChorusConnector(models.AbstractModel):
             deposit = by_id.get(piece.id) or by_number.get(piece.number)
             if not deposit or deposit.state not in ("sent", "received"):
                 continue
-            deposit = deposit._in_their_language()
-            if not deposit.chorus_invoice_id:
-                deposit.chorus_invoice_id = piece.id
-            deposit._mark_status(piece.status, piece.status_at)
+            deposit._in_their_language()._mark_found(piece)
             updated += 1
         return updated
 
     @api.model
     def _refresh_statuses(self, deposits):
-        """Read the status of each of these deposits now (the one-piece buttons)."""
-        for deposit in deposits.sudo():
+        """Read the status of each of these deposits now (the one-piece buttons), one client per company."""
+        deposits = deposits.sudo()
+        for company in deposits.company_id:
             try:
-                with self._client(deposit.company_id) as client:
-                    if deposit.chorus_invoice_id:
-                        deposit._mark_status(client.piece_status(deposit.chorus_invoice_id))
-                        continue
-                    piece = self._find_piece(deposit, client)
+                with self._client(company) as client:
+                    for deposit in deposits.filtered(lambda d, company=company: d.company_id == company):
+                        self._refresh_status(deposit, client)
             except ChorusError as error:
                 raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
-            if piece:
-                deposit.chorus_invoice_id = piece.id
-                deposit._mark_status(piece.status, piece.status_at)
+
+    @api.model
+    def _refresh_status(self, deposit, client):
+        if deposit.chorus_invoice_id:
+            deposit._mark_status(client.piece_status(deposit.chorus_invoice_id))
+            return
+        piece = self._find_piece(deposit, client)
+        if piece:
+            deposit._mark_found(piece)
 
     # ------------------------------------------------------------------ structures
 

@@ -15,6 +15,7 @@ from ..chorus.errors import (
     ChorusRouteError,
     ChorusServerError,
 )
+from .notification import notification
 
 DEPOSIT_STATES = [
     ("to_send", "To Send"),
@@ -178,12 +179,7 @@ class EdiflexChorusDeposit(models.Model):
         failed.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False,
                       "chorus_flow_number": False})
         self.env["ediflex.chorus.connector"]._trigger_send()
-        return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"type": "success", "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-                       "message": self.env._("%(count)s deposit(s) will be sent again in a moment.",
-                                             count=len(failed))},
-        }
+        return notification(self.env._("%(count)s deposit(s) will be sent again in a moment.", count=len(failed)))
 
     def action_refresh_status(self):
         """Ask Chorus Pro for the status of these deposits."""
@@ -306,6 +302,13 @@ class EdiflexChorusDeposit(models.Model):
         partner = self.company_id.partner_id
         lang = user.lang or partner.lang or self.env.lang
         return self.with_context(lang=lang, tz=user.tz or partner.tz or self.env.context.get("tz"))
+
+    def _mark_found(self, piece):
+        """Chorus Pro lists this deposit's piece: its id (when not known yet) and its status are recorded."""
+        self.ensure_one()
+        if not self.chorus_invoice_id:
+            self.chorus_invoice_id = piece.id
+        self._mark_status(piece.status, piece.status_at)
 
     def _mark_status(self, status, status_at=None):
         """Record Chorus Pro's status of the piece and the state it means (in progress, refused, done)."""

@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..chorus import checks, works
+from .notification import notification
 
 # In the order a situation lives them (the statusbar shows them so): a refusal comes before an acceptance.
 SITUATION_STATES = [
@@ -147,7 +148,7 @@ class EdiflexSituation(models.Model):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
         self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
         deposits = self._transition("presented", "present")
-        return self._toast(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
+        return notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
 
     def action_accept(self):
         """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
@@ -155,7 +156,7 @@ class EdiflexSituation(models.Model):
             raise UserError(self.env._("Only a project owner approver can accept a situation."))
         self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
         deposits = self._transition("accepted", "accept")
-        return self._toast(self.env._("Situation accepted.") + " " + self._deposit_news(deposits))
+        return notification(self.env._("Situation accepted.") + " " + self._deposit_news(deposits))
 
     def action_refuse(self, reason=False):
         """Refuse a presented situation, with a reason; the contractor corrects it and presents it again."""
@@ -180,14 +181,6 @@ class EdiflexSituation(models.Model):
         if deposits:
             return self.env._("Its copy is sent to Chorus Pro in a moment: follow it in the Chorus Pro tab.")
         return self.env._("Chorus Pro is not enabled for this company: nothing is sent.")
-
-    def _toast(self, message):
-        """A notification for the person who clicked, then the form reloaded with the new state."""
-        return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"type": "success", "message": message,
-                       "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
-        }
 
     def action_reset_to_draft(self):
         """Put a refused or cancelled situation back to draft so that it can be corrected."""
@@ -218,7 +211,7 @@ class EdiflexSituation(models.Model):
         """Ask Chorus Pro for the status of the deposits of these situations, and say what it answered."""
         self.deposit_ids.action_refresh_status()
         statuses = [f"{d.piece_number}: {d._chorus_status_text() or d._state_label()}" for d in self.deposit_ids]
-        return self._toast(self.env._("Chorus Pro statuses read.") + " " + "; ".join(statuses))
+        return notification(self.env._("Chorus Pro statuses read.") + " " + "; ".join(statuses))
 
     def write(self, vals):
         if LOCKED_FIELDS.intersection(vals):

@@ -5,6 +5,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..chorus.checks import check_siret
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
+from .notification import notification
 
 # The technical account's password expires after 424 days (14 months, shared notes); its administrators are told
 # this many days before.
@@ -124,11 +125,8 @@ class ResCompany(models.Model):
         if check.structure_id and check.structure_id != self.chorus_structure_id:
             self.chorus_structure_id = check.structure_id
         lines = [self._connection_step_text(step, error) for step, error in check.steps]
-        return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"type": "success" if check.ok else "danger", "sticky": not check.ok,
-                       "title": self.env._("Chorus Pro connection test"), "message": "\n".join(lines)},
-        }
+        return notification("\n".join(lines), kind="success" if check.ok else "danger",
+                            title=self.env._("Chorus Pro connection test"), reload=False)
 
     def _connection_step_text(self, step, error):
         """One line of the connection test: what was tried and, when it failed, what to fix."""
@@ -166,12 +164,7 @@ class ResCompany(models.Model):
                     self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.", siret=company.chorus_siret)
                 )
             company.chorus_structure_id = structure_id
-        return {
-            "type": "ir.actions.client", "tag": "display_notification",
-            "params": {"type": "success", "message": self.env._(
-                "Chorus Pro structure found: id %(id)s.", id=self[-1:].chorus_structure_id),
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"}},
-        }
+        return notification(self.env._("Chorus Pro structure found: id %(id)s.", id=self[-1:].chorus_structure_id))
 
     @api.model
     def _cron_chorus_password_reminder(self):
