@@ -4,6 +4,7 @@ from . import (
     ediflex_chorus_service,
     ediflex_situation,
     ediflex_situation_line,
+    ir_actions_report,
     res_company,
     res_config_settings,
     res_partner,

@@ -31,3 +31,15 @@ class TestPdfCopy(ChorusCase):
         deposit = self._presented(line_ids=self._lines(100))
         size = len(deposit.attachment_id.raw)
         self.assertLess(size / 100, 5 * 1024, f"{size} bytes for 100 lines")
+
+    def test_the_copy_asks_nothing_of_the_http_server(self):
+        situation = self._situation()
+        report = self.env.ref("ediflex_chorus.action_report_situation")
+        html = report.with_context(force_report_rendering=True)._render_qweb_html(report, situation.ids)[0]
+        bodies, _ids, header, footer, _args = report._prepare_html(html, report_model=report.model)
+        for part in (*bodies, header, footer):
+            self.assertNotIn("/web/assets/", part)
+            self.assertNotIn("<base", part)
+            self.assertNotIn("@font-face", part)
+            self.assertIn("<style>", part, "the report's styles, inline")
+        self.assertIn(situation.name, bodies[0])

@@ -7,13 +7,29 @@ from .common import ChorusCase
 class TestTours(ChorusCase):
     """Each kind of user in the web client, in headless Chromium (Debian's chromium).
 
-    Presenting and accepting render the situation's PDF inside the request: in a tour, wkhtmltopdf's own
-    requests for the report's styles would wait for the test cursor that this request holds. Those two
-    transitions are therefore set up server-side here, and tested by the other Odoo tests.
+    Presenting and accepting render the situation's PDF inside the button's request: these tours also prove that
+    wkhtmltopdf asks nothing of Odoo's HTTP server (in test mode it would wait for the cursor that request holds).
     """
 
     def _form_url(self, record, action):
         return f"/odoo/action-ediflex_chorus.{action}/{record.id}"
+
+    def test_the_contractor_presents(self):
+        situation = self._situation()
+        self.start_tour(self._form_url(situation, "action_ediflex_situation"), "ediflex_present_tour",
+                        login="situation_user")
+        self.assertEqual(situation.state, "presented")
+        self.assertEqual(self._deposits(situation).mapped("frame"), ["A4"])
+        self._send()
+        self.assertEqual(len(self._emulator_piece(self._deposits(situation).piece_number)), 1)
+
+    def test_the_approver_accepts(self):
+        situation = self._situation()
+        situation.action_present()
+        self.start_tour(self._form_url(situation, "action_ediflex_situation"), "ediflex_accept_tour",
+                        login="owner_approver")
+        self.assertEqual(situation.state, "accepted")
+        self.assertEqual(sorted(self._deposits(situation).mapped("frame")), ["A4", "A6"])
 
     def test_the_approver_refuses_with_a_reason(self):
         situation = self._situation()

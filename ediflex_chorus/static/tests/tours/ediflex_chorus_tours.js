@@ -71,3 +71,39 @@ registry.category("web_tour.tours").add("ediflex_log_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ediflex_present_tour", {
+    steps: () => [
+        {
+            content: "The contractor's user validates and presents the draft situation",
+            trigger: ".o_statusbar_buttons button[name='action_present']",
+            run: "click",
+        },
+        {
+            content: "A toast says it is presented and its copy goes to Chorus Pro",
+            trigger: ".o_notification:contains('Situation presented.')",
+        },
+        {
+            content: "The statusbar moves on",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Presented')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ediflex_accept_tour", {
+    steps: () => [
+        {
+            content: "The project owner's approver accepts the presented situation",
+            trigger: ".o_statusbar_buttons button[name='action_accept']",
+            run: "click",
+        },
+        {
+            content: "A toast says it is accepted",
+            trigger: ".o_notification:contains('Situation accepted.')",
+        },
+        {
+            content: "The statusbar moves on",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Accepted')",
+        },
+    ],
+});
