@@ -32,14 +32,34 @@ The retention (retenue de garantie) has no EN 16931 term. RETENTION_MODE chooses
 UNCERTAIN: which one Chorus Pro takes (and whether it applies BR-CO-16 to flows): switch RETENTION_MODE.
 A document allowance (BG-20) is no option: it would lower the VAT base, whereas the retention is taken on the
 total with VAT. Amounts are written from Decimal with 2 decimals, never through float, and never as "-0.00".
+
+PDF/A-3: the factur-x library embeds the XML and writes the XMP metadata (pdfaid part 3, conformance B, the
+Factur-X extension schema) but adds no output intent, no file identifier, and (factur-x 7.8,
+``generate_from_binary``) writes its result over its input from where its reader stopped, so the file begins
+with a piece of the source PDF before its real header. ``as_pdfa3`` rewrites the file from byte 0 with a
+"%PDF-1.7" header and its binary comment, a trailer /ID, and an sRGB output intent (GTS_PDFA1) carrying the
+ICC's own sRGB2014.icc profile (``data/``, with its licence; the same file Odoo ships for its PDF/A).
 """
 
 import datetime
+import hashlib
+import io
+import pathlib
 import re
 from decimal import Decimal
 
 import facturx as facturx_lib
+import pypdf
 from lxml import etree
+from pypdf.generic import (
+    ArrayObject,
+    ByteStringObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 from .works import CENT, RETENTION_COMMENT, Frame, money
 
@@ -66,6 +86,10 @@ RETENTION_NOTE_SUBJECT = "AAB"  # UNCERTAIN: UNTDID 4451 "terms of payments"
 RETENTION_NOTE = RETENTION_COMMENT  # the same wording as the soumettre payload's comment
 PDF_LANG = "fr-FR"
 DATE_FORMAT = "102"  # CCYYMMDD
+PDF_HEADER = b"%PDF-1.7"  # PDF/A-3 is built on PDF 1.7 (ISO 32000-1)
+ICC_PROFILE = pathlib.Path(__file__).resolve().parent / "data" / "sRGB2014.icc"  # the ICC's sRGB v2 profile
+OUTPUT_CONDITION = "sRGB IEC61966-2.1"  # the ICC registry's name of that characterisation
+OUTPUT_INTENT_SUBTYPE = "/GTS_PDFA1"  # the output intent subtype PDF/A (every part) reads
 
 NS = {
     "rsm": "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100",
@@ -141,10 +165,11 @@ def _add_date(parent, path, value):
     _add(parent, f"{path}/udt:DateTimeString", date_text(value), format=DATE_FORMAT)
 
 
-def _context(root, frame):
-    """BT-23 (the frame) and BT-24 (the EN 16931 guideline)."""
+def _context(root, frame, process_id=None):
+    """BT-23 (the frame, or ``process_id`` when given) and BT-24 (the EN 16931 guideline)."""
     context = _add(root, "rsm:ExchangedDocumentContext")
-    _add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID", business_process_id(frame))
+    process_id = process_id or business_process_id(frame)
+    _add(context, "ram:BusinessProcessSpecifiedDocumentContextParameter/ram:ID", process_id)
     _add(context, "ram:GuidelineSpecifiedDocumentContextParameter/ram:ID", GUIDELINE_ID)
 
 
@@ -259,14 +284,14 @@ def _settlement(transaction, situation, totals, retention_mode):
     _summation(settlement, totals, situation.currency, retention_mode)
 
 
-def build_cii_element(frame, situation, issue_date=None, seller_vat_id=None, retention_mode=None):
+def build_cii_element(frame, situation, issue_date=None, seller_vat_id=None, retention_mode=None, process_id=None):
     """The CII XML tree of ``situation`` deposited as ``frame`` (see ``build_cii_xml``)."""
     frame = Frame(frame)
     totals = situation.totals
     if seller_vat_id is None:
         seller_vat_id = french_vat_id(situation.contractor.siret)
     root = etree.Element(_tag("rsm", "CrossIndustryInvoice"), nsmap=NS)
-    _context(root, frame)
+    _context(root, frame, process_id)
     _document(root, frame, situation, totals, issue_date)
     transaction = _add(root, "rsm:SupplyChainTradeTransaction")
     for index, line in enumerate(situation.lines, start=1):
@@ -277,13 +302,14 @@ def build_cii_element(frame, situation, issue_date=None, seller_vat_id=None, ret
     return root
 
 
-def build_cii_xml(frame, situation, issue_date=None, seller_vat_id=None, retention_mode=None):
+def build_cii_xml(frame, situation, issue_date=None, seller_vat_id=None, retention_mode=None, process_id=None):
     """The Factur-X EN 16931 CII XML (UTF-8 bytes) of ``situation`` deposited as ``frame``.
 
     ``issue_date`` replaces the statement date as BT-2; ``seller_vat_id`` (BT-31) defaults to the VAT number
-    derived from the contractor's SIREN ("" leaves it out); ``retention_mode`` defaults to RETENTION_MODE.
+    derived from the contractor's SIREN ("" leaves it out); ``retention_mode`` defaults to RETENTION_MODE;
+    ``process_id`` replaces the frame's short code in BT-23 (the deposit diagnostic tries other spellings).
     """
-    root = build_cii_element(frame, situation, issue_date, seller_vat_id, retention_mode)
+    root = build_cii_element(frame, situation, issue_date, seller_vat_id, retention_mode, process_id)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 
@@ -426,10 +452,45 @@ def build_facturx_pdf(pdf_bytes, xml_bytes, metadata=None, lang=PDF_LANG):
     problems = check_cii_xml(xml_bytes)
     if problems:
         raise ValueError("The Factur-X XML is invalid: " + "; ".join(problems))
-    return facturx_lib.generate_from_binary(
+    return as_pdfa3(facturx_lib.generate_from_binary(
         pdf_bytes, xml_bytes, flavor=FACTURX_FLAVOR, level=FACTURX_LEVEL, check_xsd=True, check_schematron=False,
         pdf_metadata=metadata or pdf_metadata_of(xml_bytes), lang=lang,
-    )
+    ))
+
+
+def _output_intent(writer):
+    """An sRGB output intent (the ICC profile as a Flate stream of 3 components), added to ``writer``."""
+    profile = DecodedStreamObject()
+    profile.set_data(ICC_PROFILE.read_bytes())
+    profile[NameObject("/N")] = NumberObject(3)
+    profile = profile.flate_encode()
+    return writer._add_object(DictionaryObject({  # pylint: disable=protected-access  # pypdf's way to add one
+        NameObject("/Type"): NameObject("/OutputIntent"),
+        NameObject("/S"): NameObject(OUTPUT_INTENT_SUBTYPE),
+        NameObject("/OutputConditionIdentifier"): TextStringObject(OUTPUT_CONDITION),
+        NameObject("/Info"): TextStringObject(OUTPUT_CONDITION),
+        NameObject("/DestOutputProfile"): writer._add_object(profile),  # pylint: disable=protected-access
+    }))
+
+
+def as_pdfa3(pdf_bytes):
+    """``pdf_bytes`` rewritten from byte 0 as PDF/A-3 wants it: 1.7 header, trailer /ID, sRGB output intent.
+
+    Everything else (pages, embedded XML, XMP metadata, language) is kept as it is; an output intent already there
+    is kept too.
+    """
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(pdf_bytes))
+    writer.pdf_header = PDF_HEADER
+    root = writer._root_object  # pylint: disable=protected-access  # the catalog, as the factur-x library edits it
+    if "/OutputIntents" not in root:
+        root[NameObject("/OutputIntents")] = ArrayObject([_output_intent(writer)])
+    # Both halves alike: the file is written for the first time. A digest, not a random value: the same input
+    # gives the same identifier.
+    identifier = ByteStringObject(hashlib.sha256(pdf_bytes).digest()[:16])
+    writer._ID = ArrayObject([identifier, identifier])  # pylint: disable=protected-access  # no public setter
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def extract_cii_xml(pdf_bytes):
