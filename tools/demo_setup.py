@@ -36,6 +36,14 @@ for key in ("no_rules", "moe"):
     )
     partner.action_chorus_sync()
     partners[key] = partner
+# The project owner's person on the portal: accepts or refuses presented situations at /my/situations.
+owner_contact = Partner.search([("parent_id", "=", partners["no_rules"].id), ("email", "=", "mairie@qualif-sur-mer.fr")],
+                               limit=1) or Partner.create({"name": "Claire Durand", "email": "mairie@qualif-sur-mer.fr",
+                                                           "parent_id": partners["no_rules"].id, "lang": "fr_FR"})
+Users = env["res.users"].with_context(no_reset_password=True)  # noqa: F821
+if not Users.search([("login", "=", "mairie")]):
+    Users.create({"login": "mairie", "password": "mairie", "partner_id": owner_contact.id,
+                  "groups_id": [(6, 0, [env.ref("base.group_portal").id])]})  # noqa: F821
 Situation = env["ediflex.situation"]  # noqa: F821
 if not Situation.search_count([]):
     Situation.create({

@@ -26,7 +26,7 @@ LOCKED_FIELDS = {
 class EdiflexSituation(models.Model):
     _name = "ediflex.situation"
     _description = "Works Situation"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -85,6 +85,12 @@ class EdiflexSituation(models.Model):
     deposit_count = fields.Integer(compute="_compute_deposit_count")
     refusal_reason = fields.Text(readonly=True, copy=False, tracking=True,
                                  help="Why the project owner refused the situation the last time.")
+    owner_signature = fields.Image(
+        string="Project Owner's Signature", attachment=True, copy=False, max_width=1024, max_height=1024,
+        help="Drawn or typed on the portal when the project owner accepted the situation.",
+    )
+    owner_signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
+    owner_signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     deposit_problem = fields.Boolean(
         compute="_compute_chorus_status", help="A deposit of this situation failed or was refused by Chorus Pro."
     )
@@ -148,26 +154,37 @@ class EdiflexSituation(models.Model):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
         self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
         deposits = self._transition("presented", "present")
-        return notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
+        news = notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
+        if len(self) == 1 and self._portal_recipients():
+            # Offered, not imposed: the e-mail to the project owner opens prefilled, and can be discarded.
+            news["params"]["next"] = self.action_send_to_owner()
+        return news
 
     def action_accept(self):
         """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
             raise UserError(self.env._("Only a project owner approver can accept a situation."))
-        self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
-        deposits = self._transition("accepted", "accept")
+        deposits = self._accept()
         return notification(self.env._("Situation accepted.") + " " + self._deposit_news(deposits))
+
+    def _accept(self):
+        # The one acceptance, from the internal button or the portal: the accepted copy is deposited at once.
+        self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
+        return self._transition("accepted", "accept")
 
     def action_refuse(self, reason=False):
         """Refuse a presented situation, with a reason; the contractor corrects it and presents it again."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
             raise UserError(self.env._("Only a project owner approver can refuse a situation."))
+        self._refuse(reason)
+        return True
+
+    def _refuse(self, reason):
         self._check_state({"presented"}, self.env._("Only a presented situation can be refused."))
         self.write({"state": "refused", "refusal_reason": reason or False})
         self.deposit_ids._cancel(self.env._("the project owner refused the situation."))
         for situation in self:
             situation._refusal_told(reason)
-        return True
 
     def _refusal_told(self, reason):
         """The contractor's responsible learns of the refusal and its reason (chatter note and activity)."""
@@ -305,6 +322,84 @@ class EdiflexSituation(models.Model):
         self._message_log(body=note)
         self.activity_schedule("mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
                                summary=summary, note=note)
+
+    # ------------------------------------------------------------------ the project owner's portal
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for situation in self:
+            situation.access_url = f"/my/situations/{situation.id}"
+
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return f"Situation-{self.name}"
+
+    def _portal_recipients(self):
+        """The project owner's contacts who can be told of this situation by e-mail."""
+        self.ensure_one()
+        body = self.owner_id.commercial_partner_id
+        contacts = (body | body.child_ids).filtered(lambda p: p.email and p.active)
+        with_access = contacts.filtered(lambda p: any(user._is_portal() for user in p.user_ids))
+        return with_access or contacts
+
+    def action_send_to_owner(self):
+        """Open an e-mail to the project owner's contacts with the link to the situation on the portal."""
+        self.ensure_one()
+        template = self.env.ref("ediflex_chorus.mail_template_situation_presented")
+        return {
+            "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+            "views": [(False, "form")], "target": "new",
+            "context": {
+                "default_model": self._name, "default_res_ids": self.ids, "default_template_id": template.id,
+                "default_composition_mode": "comment", "default_partner_ids": self._portal_recipients().ids,
+                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "force_email": True,
+            },
+        }
+
+    def action_preview_situation(self):
+        """Open the situation as the project owner sees it on the portal."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "target": "self", "url": self.get_portal_url()}
+
+    def action_grant_portal_access(self):
+        """Open Odoo's portal access wizard for the contacts of the project owner and project manager."""
+        bodies = (self.owner_id | self.manager_id).commercial_partner_id
+        partners = bodies | bodies.child_ids.filtered(lambda p: p.type == "contact")
+        return self.env["ir.actions.act_window"]._for_xml_id("portal.partner_wizard_action") | {
+            "context": {"active_model": "res.partner", "active_ids": partners.ids},
+        }
+
+    def _portal_copy(self):
+        """The copy the project owner reads: the accepted one once accepted, else the last presented one."""
+        self.ensure_one()
+        frames = ("A6", "A8") if self.state == "accepted" else ("A4", "A7")
+        return self.deposit_ids.filtered(lambda d: d.frame in frames).sorted("id")[-1:].attachment_id
+
+    def _portal_may_decide(self, partner):
+        """Whether ``partner`` speaks for the project owner (the project manager's people only read)."""
+        self.ensure_one()
+        return partner.commercial_partner_id == self.owner_id.commercial_partner_id
+
+    def _portal_accept(self, partner, signed_by=False, signature=False):
+        """Accept on the portal in the name of ``partner``: the very acceptance of the internal button."""
+        self.ensure_one()
+        if signature:
+            self.write({"owner_signature": signature, "owner_signed_by": signed_by,
+                        "owner_signed_on": fields.Datetime.now()})
+        deposits = self._accept()
+        body = (self.env._("Accepted on the portal by %(person)s, signed as %(name)s.", person=partner.name,
+                           name=signed_by) if signature
+                else self.env._("Accepted on the portal by %(person)s.", person=partner.name))
+        self.message_post(body=body, author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note")
+        return deposits
+
+    def _portal_refuse(self, partner, reason):
+        """Refuse on the portal in the name of ``partner``, with a reason, which goes back to the contractor."""
+        self.ensure_one()
+        self._refuse(reason)
+        self.message_post(body=self.env._("Refused on the portal by %(person)s.", person=partner.name),
+                          author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):

@@ -44,6 +44,10 @@ class ResCompany(models.Model):
         help="syntaxeFlux of the Factur-X flows (IN_DP_E2_CII_FACTURX; the works flows E4/E5 once their codes "
         "are known).",
     )
+    chorus_portal_signature = fields.Boolean(
+        string="Signature on the Portal",
+        help="The project owner's people sign (drawn or typed) to accept a situation on the portal.",
+    )
     chorus_login = fields.Char(string="Technical Login", groups="base.group_system", copy=False, exportable=False)
     chorus_password = fields.Char(string="Technical Password", groups="base.group_system", copy=False, exportable=False)
     chorus_password_date = fields.Date(

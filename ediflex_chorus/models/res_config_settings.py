@@ -9,6 +9,7 @@ class ResConfigSettings(models.TransientModel):
     chorus_environment = fields.Selection(related="company_id.chorus_environment", readonly=False)
     chorus_deposit_road = fields.Selection(related="company_id.chorus_deposit_road", readonly=False)
     chorus_flow_syntax = fields.Char(related="company_id.chorus_flow_syntax", readonly=False)
+    chorus_portal_signature = fields.Boolean(related="company_id.chorus_portal_signature", readonly=False)
     chorus_login = fields.Char(related="company_id.chorus_login", readonly=False)
     chorus_password = fields.Char(related="company_id.chorus_password", readonly=False)
     chorus_password_expiry = fields.Date(related="company_id.chorus_password_expiry")

@@ -5,6 +5,7 @@ from . import (
     test_flow_road,
     test_french,
     test_pdf_copy,
+    test_portal,
     test_resilience,
     test_security,
     test_situation_flow,

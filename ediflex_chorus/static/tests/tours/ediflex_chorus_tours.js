@@ -107,3 +107,31 @@ registry.category("web_tour.tours").add("ediflex_accept_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ediflex_portal_accept_tour", {
+    steps: () => [
+        {
+            content: "The project owner's person opens the presented situation from the portal list",
+            trigger: "a.o_ediflex_portal_situation",
+            run: "click",
+        },
+        {
+            content: "Reads its lines, then accepts",
+            trigger: "td:contains('Earthworks') ~ td, button.o_ediflex_portal_accept",
+        },
+        {
+            content: "Accept",
+            trigger: "button.o_ediflex_portal_accept",
+            run: "click",
+        },
+        {
+            content: "Confirm in the dialog",
+            trigger: ".modal.show button.o_ediflex_portal_confirm_accept",
+            run: "click",
+        },
+        {
+            content: "The situation is accepted and its copy goes to Chorus Pro",
+            trigger: ".alert-success:contains('accepted copy is being deposited')",
+        },
+    ],
+});

@@ -1,0 +1,197 @@
+import base64
+import io
+import re
+
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from pypdf import PdfReader
+
+from .common import ChorusCase
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# A 1x1 PNG: what Odoo's portal signature form posts is a base64 image like this one.
+SIGNATURE = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a9f2a4d70000000049454e44ae426082"
+)).decode()
+
+
+@tagged("post_install", "-at_install")
+class TestPortal(ChorusCase):
+    """The project owner's people act on the Odoo portal; the acceptance there is the acceptance."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.owner_contact = cls._contact(cls.owner, "Jeanne Martin", "jeanne.martin@qualif-sur-mer.fr")
+        cls.owner_user = new_test_user(cls.env, login="owner_portal", groups="base.group_portal",
+                                       partner_id=cls.owner_contact.id, name="Jeanne Martin")
+        cls.manager_user = new_test_user(cls.env, login="manager_portal", groups="base.group_portal",
+                                         partner_id=cls._contact(cls.manager, "Paul Moe", "paul@moe.fr").id)
+        cls.other_body = cls._public_body(cls.seed.service_required)
+        cls.other_user = new_test_user(cls.env, login="other_portal", groups="base.group_portal",
+                                       partner_id=cls._contact(cls.other_body, "Marc Autre", "marc@autre.fr").id)
+
+    @classmethod
+    def _contact(cls, body, name, email):
+        return cls.env["res.partner"].create({"name": name, "email": email, "parent_id": body.id})
+
+    def _presented_situation(self, **values):
+        situation = self._situation(**values)
+        situation.action_present()
+        return situation
+
+    def _page(self, situation, login=None, token=None):
+        if login:
+            self.authenticate(login, login)
+        url = f"/my/situations/{situation.id}" + (f"?access_token={token}" if token else "")
+        return self.url_open(url)
+
+    def _post(self, situation, action, login, **data):
+        page = self._page(situation, login=login)
+        found = CSRF.search(page.text)
+        token = found.group(1) if found else self._any_csrf()
+        return self.url_open(f"/my/situations/{situation.id}/{action}", data=dict(data, csrf_token=token))
+
+    def _any_csrf(self):
+        # A user who may not decide has no form on the page: a token of the portal home serves to knock.
+        return CSRF.search(self.url_open("/my/account").text).group(1)
+
+    def _messages(self, situation):
+        domain = [("model", "=", situation._name), ("res_id", "=", situation.id)]
+        return self.env["mail.message"].search(domain).mapped("body")
+
+    def _frames(self, situation):
+        return sorted(self._deposits(situation).mapped("frame"))
+
+    def test_the_list_shows_its_organisation_presented_situations_only(self):
+        mine = self._presented_situation()
+        draft = self._situation(number=2)
+        theirs = self._presented_situation(owner_id=self.other_body.id, contract_number="MARCHE-AUTRE")
+        self.authenticate("owner_portal", "owner_portal")
+        page = self.url_open("/my/situations")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(mine.name, page.text)
+        self.assertNotIn(draft.name, page.text, "a draft is the contractor's own work")
+        self.assertNotIn(theirs.name, page.text, "another body's situation")
+        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["situation_count"]})
+        self.assertEqual(counters["situation_count"], 1)
+
+    def test_a_situation_shows_its_lines_totals_and_deposited_copy(self):
+        situation = self._presented_situation()
+        page = self._page(situation, login="owner_portal")
+        self.assertEqual(page.status_code, 200)
+        for text in ("Earthworks", "Foundations", "MARCHE-2026-001", "o_ediflex_portal_accept"):
+            self.assertIn(text, page.text)
+        pdf = self.url_open(f"/my/situations/{situation.id}/pdf")
+        self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
+        self.assertEqual(pdf.content, self._deposits(situation).attachment_id.raw, "the copy deposited (A4)")
+
+    def test_accepting_on_the_portal_deposits_the_accepted_copy(self):
+        situation = self._presented_situation()
+        answer = self._post(situation, "accept", "owner_portal")
+        self.assertIn("message=accepted", answer.url)
+        self.assertEqual(situation.state, "accepted")
+        self.assertEqual(self._frames(situation), ["A4", "A6"])
+        self.assertTrue(any("Accepted on the portal by Jeanne Martin" in body
+                            for body in self._messages(situation)), "the chatter says who accepted")
+        self._send()
+        accepted = self._deposits(situation).filtered(lambda d: d.frame == "A6")
+        self.assertEqual(accepted.state, "sent")
+        self.assertEqual(len(self._emulator_piece(accepted.piece_number)), 1, "the A6 is on Chorus Pro")
+
+    def test_a_signature_is_asked_where_the_company_wants_one(self):
+        self.company.chorus_portal_signature = True
+        situation = self._presented_situation()
+        answer = self._post(situation, "accept", "owner_portal")
+        self.assertIn("message=sign_required", answer.url)
+        self.assertEqual((situation.state, self._frames(situation)), ("presented", ["A4"]))
+        self.assertIn("o_ediflex_portal_accept", self._page(situation).text)
+        self.assertEqual(self.make_jsonrpc_request(f"/my/situations/{situation.id}/sign", {"name": "J. Martin"}),
+                         {"error": "Your name and signature are required."})
+        result = self.make_jsonrpc_request(f"/my/situations/{situation.id}/sign",
+                                           {"name": "J. Martin", "signature": SIGNATURE})
+        self.assertIn("message=accepted", result["redirect_url"])
+        self.assertEqual((situation.state, situation.owner_signed_by), ("accepted", "J. Martin"))
+        copy = self._deposits(situation).filtered(lambda d: d.frame == "A6").attachment_id.raw
+        text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(copy)).pages).split())
+        self.assertIn("J. Martin", text, "the accepted copy says who signed")
+
+    def test_refusing_on_the_portal_needs_a_reason_and_tells_the_contractor(self):
+        situation = self._presented_situation()
+        answer = self._post(situation, "refuse", "owner_portal", reason="  ")
+        self.assertIn("message=reason_required", answer.url)
+        self.assertEqual(situation.state, "presented")
+        self._post(situation, "refuse", "owner_portal", reason="Le poste 1.2 dépasse le marché.")
+        self.assertEqual((situation.state, situation.refusal_reason), ("refused", "Le poste 1.2 dépasse le marché."))
+        activity = situation.activity_ids
+        self.assertEqual(activity.user_id, self.user, "the contractor's responsible is asked to correct it")
+        self.assertIn("dépasse le marché", activity.note)
+        self.assertEqual(self._frames(situation), ["A4"], "nothing deposited for a refusal")
+
+    def test_another_body_gets_nothing(self):
+        situation = self._presented_situation()
+        page = self._page(situation, login="other_portal")
+        self.assertNotIn(situation.name, page.text)
+        self.assertTrue(page.url.endswith("/my"), page.url)
+        self.assertTrue(self.url_open(f"/my/situations/{situation.id}/pdf").url.endswith("/my"))
+        self._post(situation, "accept", "other_portal")
+        self._post(situation, "refuse", "other_portal", reason="Je ne suis pas concerné.")
+        self.assertEqual((situation.state, self._frames(situation)), ("presented", ["A4"]))
+        self.assertNotIn(situation.name, self.url_open("/my/situations").text)
+
+    def test_the_project_manager_reads_but_does_not_decide(self):
+        situation = self._presented_situation()
+        page = self._page(situation, login="manager_portal")
+        self.assertIn("Earthworks", page.text)
+        self.assertNotIn("o_ediflex_portal_accept", page.text)
+        self._post(situation, "accept", "manager_portal")
+        self.assertEqual((situation.state, self._frames(situation)), ("presented", ["A4"]))
+
+    def test_an_access_token_shows_its_situation_only_and_never_decides(self):
+        situation = self._presented_situation()
+        other = self._presented_situation(number=2)
+        token = situation._portal_ensure_token()
+        self.assertIn("Earthworks", self._page(situation, token=token).text)
+        for page in (self._page(other, token=token), self._page(situation, token="forged")):
+            self.assertNotIn("Earthworks", page.text)
+            self.assertIn("/web/login", page.url, "sent to the login page")
+        answer = self.url_open(f"/my/situations/{situation.id}/accept", data={"access_token": token})
+        self.assertIn("/web/login", answer.url)
+        self.assertEqual(situation.state, "presented")
+
+    def test_the_portal_reaches_no_deposit_and_no_setting(self):
+        self._presented_situation()
+        portal = self.owner_user
+        with self.assertRaises(AccessError):
+            self.env["ediflex.chorus.deposit"].with_user(portal).search([])
+        with self.assertRaises(AccessError):
+            self.company.with_user(portal).read(["chorus_login"])
+        with self.assertRaises(AccessError):
+            self.env["ediflex.situation"].with_user(portal).search([]).write({"refusal_reason": "x"})
+        self.authenticate("owner_portal", "owner_portal")
+        for model, fields in (("ediflex.chorus.deposit", ["payload"]), ("res.company", ["chorus_password"])):
+            with self.assertRaises(JsonRpcException) as refused:
+                self.make_jsonrpc_request("/web/dataset/call_kw", {
+                    "model": model, "method": "search_read", "args": [[], fields], "kwargs": {}})
+            self.assertEqual(str(refused.exception), "odoo.exceptions.AccessError")
+
+    def test_presenting_offers_to_tell_the_project_owner(self):
+        situation = self._situation()
+        action = situation.action_present()["params"]["next"]
+        self.assertEqual(action["res_model"], "mail.compose.message")
+        self.assertEqual(action["context"]["default_partner_ids"], self.owner_contact.ids)
+        composer = self.env["mail.compose.message"].with_context(action["context"]).create({})
+        composer.action_send_mail()
+        mail = self.env["mail.mail"].search([("model", "=", situation._name), ("res_id", "=", situation.id)])
+        self.assertIn(self.owner_contact, mail.recipient_ids | mail.partner_ids)
+        self.assertIn(f"/my/situations/{situation.id}?access_token={situation.access_token}", mail.body_html)
+
+    def test_the_project_owner_accepts_in_the_browser(self):
+        situation = self._presented_situation()
+        self.start_tour("/my/situations", "ediflex_portal_accept_tour", login="owner_portal")
+        self.assertEqual(situation.state, "accepted")
+        self._send()
+        accepted = self._deposits(situation).filtered(lambda d: d.frame == "A6")
+        self.assertEqual(len(self._emulator_piece(accepted.piece_number)), 1)
