@@ -245,11 +245,14 @@ class ChorusClient:
             headers["Content-Length"] = str(len(data))
         return self._http(operation, method, url, data=data, headers=headers)
 
-    def call(self, operation, body=None):
-        """Call one operation of endpoints.OPERATIONS and return its JSON answer (codeRetour checked)."""
+    def call(self, operation, body=None, path=None):
+        """Call one operation of endpoints.OPERATIONS and return its JSON answer (codeRetour checked).
+
+        ``path`` replaces the operation's path (the deposit diagnostic tries the candidates of an uncertain one).
+        """
         if operation not in ep.OPERATIONS:
             raise ValueError(f"Unknown Chorus Pro operation {operation!r}")
-        url = self.api_base + ep.OPERATIONS[operation]
+        url = self.api_base + (path or ep.OPERATIONS[operation])
         method = "POST"
         data = body if isinstance(body, _Base64Body) else _encode(body if body is not None else {})
         try:
@@ -387,9 +390,9 @@ class ChorusClient:
                                       operation="file_upload")
         return attachment_id
 
-    def submit_works(self, payload):
-        """Submit a works piece (facturesTravaux soumettre); returns a SubmitResult."""
-        answer = self.call("works_submit", payload)
+    def submit_works(self, payload, path=None):
+        """Submit a works piece (facturesTravaux soumettre, or ``path``); returns a SubmitResult."""
+        answer = self.call("works_submit", payload, path=path)
         for key in ep.WORKS_SUBMIT_ID_KEYS:
             piece_id = _as_int(answer.get(key), None)
             if piece_id:

@@ -68,6 +68,9 @@ DEPOSIT_MODE_PDF = "DEPOT_PDF_API"
 SIRET_TYPE = "SIRET"
 SUPPLIER_ROLE = "FOURNISSEUR"
 
+# UNCERTAIN: the works submission's path. The deposit diagnostic tries each in turn, OPERATIONS' first; the
+# second is the service name Chorus Pro had before PISTE (soumettreFactureTravaux, shared notes section 2).
+WORKS_SUBMIT_PATHS = (OPERATIONS["works_submit"], "/cpro/facturesTravaux/v1/soumettreFactureTravaux")
 # UNCERTAIN: what the works submission answers. The piece id is read under the first of these keys that
 # the answer carries; without any, the piece is found by its number with the works search.
 WORKS_SUBMIT_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture")

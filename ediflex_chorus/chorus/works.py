@@ -354,15 +354,18 @@ def build_works_payload(frame, situation, attachment_id=None):
     return payload
 
 
-def with_attachment(payload, attachment_id, designation=None):
-    """A copy of ``payload`` whose main attachment is ``attachment_id`` (designation kept unless given)."""
+def with_attachment(payload, attachment_id, designation=None, as_list=None):
+    """A copy of ``payload`` whose main attachment is ``attachment_id`` (designation kept unless given).
+
+    ``as_list`` chooses the shape of pieceJointePrincipale (None: MAIN_ATTACHMENT_AS_LIST).
+    """
     current = payload.get("pieceJointePrincipale") or {}
     current = current[0] if isinstance(current, list) and current else current
     attachment = {"pieceJointePrincipaleDesignation": designation or current.get("pieceJointePrincipaleDesignation"),
                   "pieceJointePrincipaleId": attachment_id}
-    return {**payload, "pieceJointePrincipale": _main_attachment(attachment)}
+    return {**payload, "pieceJointePrincipale": _main_attachment(attachment, as_list)}
 
 
-def _main_attachment(attachment):
-    """pieceJointePrincipale in the shape MAIN_ATTACHMENT_AS_LIST chooses."""
-    return [attachment] if MAIN_ATTACHMENT_AS_LIST else attachment
+def _main_attachment(attachment, as_list=None):
+    """pieceJointePrincipale in the shape ``as_list`` chooses (None: MAIN_ATTACHMENT_AS_LIST)."""
+    return [attachment] if (MAIN_ATTACHMENT_AS_LIST if as_list is None else as_list) else attachment
