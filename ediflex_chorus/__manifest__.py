@@ -28,6 +28,7 @@
         "views/menus.xml",
     ],
     "assets": {
+        "web.assets_backend_lazy": ["ediflex_chorus/static/src/views/*.js"],
         "web.assets_tests": ["ediflex_chorus/static/tests/tours/*.js"],
     },
     "application": True,

@@ -51,3 +51,14 @@ class TestTours(ChorusCase):
         self.start_tour("/odoo/action-ediflex_chorus.action_ediflex_chorus_deposit", "ediflex_log_tour",
                         login="admin")
         self.assertEqual(deposit.state, "to_send")
+
+    def test_the_log_graph_paints_each_state_in_its_colour(self):
+        self._presented()
+        self._send()
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        rejected = self._presented(number=2)
+        self._send()
+        self.assertEqual(sorted(self.env["ediflex.chorus.deposit"].search([]).mapped("state")), ["rejected", "sent"])
+        self.assertEqual(rejected.state, "rejected")
+        self.start_tour("/odoo/action-ediflex_chorus.action_ediflex_chorus_deposit", "ediflex_graph_tour",
+                        login="admin")

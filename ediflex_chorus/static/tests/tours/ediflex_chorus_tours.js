@@ -135,3 +135,33 @@ registry.category("web_tour.tours").add("ediflex_portal_accept_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ediflex_graph_tour", {
+    steps: () => [
+        {
+            content: "Every deposit, not only those to handle",
+            trigger: ".o_searchview_facet:contains('To Handle') .o_facet_remove",
+            run: "click",
+        },
+        {
+            content: "The accountant switches the log to its graph",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "Each state is painted in the colour of its meaning, as in the list",
+            trigger: ".o_graph_renderer canvas",
+            run() {
+                const chart = window.Chart.getChart(document.querySelector(".o_graph_renderer canvas"));
+                const colours = Object.fromEntries(chart.data.datasets.map((d) => [d.label, d.backgroundColor]));
+                // Blue for sent, dark red for rejected: the list's info and danger decorations.
+                const expected = { Sent: "#3a9fc7", Rejected: "#b52a26" };
+                for (const [label, colour] of Object.entries(expected)) {
+                    if (colours[label] !== colour) {
+                        throw new Error(`${label} painted ${colours[label]}, not ${colour}: ${JSON.stringify(colours)}`);
+                    }
+                }
+            },
+        },
+    ],
+});
