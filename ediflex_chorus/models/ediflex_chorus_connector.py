@@ -34,11 +34,12 @@ class EdiflexChorusConnector(models.AbstractModel):
     @api.model
     def _client(self, company):
         company = company.sudo()
+        secrets = company._chorus_credentials()
         credentials = Credentials(
-            client_id=company.chorus_client_id or "",
-            client_secret=company.chorus_client_secret or "",
-            login=company.chorus_login or "",
-            password=company.chorus_password or "",
+            client_id=secrets["chorus_client_id"],
+            client_secret=secrets["chorus_client_secret"],
+            login=secrets["chorus_login"],
+            password=secrets["chorus_password"],
         )
         return ChorusClient(
             credentials,

@@ -412,13 +412,13 @@ class EdiflexChorusDeposit(models.Model):
 
     @api.model
     def _company_problems(self, company):
-        sudo_company = company.sudo()
+        secrets = company._chorus_credentials()
         missing = [
             label for label, value in (
-                (self.env._("technical login"), sudo_company.chorus_login),
-                (self.env._("technical password"), sudo_company.chorus_password),
-                (self.env._("PISTE client ID"), sudo_company.chorus_client_id),
-                (self.env._("PISTE client secret"), sudo_company.chorus_client_secret),
+                (self.env._("technical login"), secrets["chorus_login"]),
+                (self.env._("technical password"), secrets["chorus_password"]),
+                (self.env._("PISTE client ID"), secrets["chorus_client_id"]),
+                (self.env._("PISTE client secret"), secrets["chorus_client_secret"]),
             ) if not value
         ]
         if not missing:

@@ -1,6 +1,7 @@
+import os
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..chorus.checks import check_siret
@@ -13,6 +14,21 @@ PASSWORD_LIFETIME_DAYS = 424
 PASSWORD_REMINDER_DAYS = 15
 DEPOSIT_ROADS = [("works_api", "Works invoicing API"), ("facturx_flow", "Factur-X flow")]
 CHORUS_ENVIRONMENTS = [("qualification", "Qualification (sandbox)"), ("production", "Production")]
+# The credentials a server may keep out of the database, per company (as OCA's server_environment does for its
+# fields): the option ediflex_chorus_<name>_<company id> of Odoo's configuration file, or the environment variable
+# EDIFLEX_CHORUS_<NAME>_<company id>, which wins, <name> being the field's name without "chorus_".
+SERVER_CREDENTIALS = ("chorus_login", "chorus_password", "chorus_client_id", "chorus_client_secret")
+CREDENTIAL_SOURCES = [
+    ("database", "Entered here"),
+    ("config", "Provided by the server configuration"),
+    ("environment", "Provided by the environment"),
+]
+
+
+def _credential_source(string):
+    """The field saying where a credential comes from (system administrators only, as the credential)."""
+    return fields.Selection(CREDENTIAL_SOURCES, string=string, compute="_compute_chorus_credential_sources",
+                            groups="base.group_system")
 
 
 class ResCompany(models.Model):
@@ -62,6 +78,10 @@ class ResCompany(models.Model):
     chorus_client_secret = fields.Char(
         string="PISTE Client Secret", groups="base.group_system", copy=False, exportable=False
     )
+    chorus_login_source = _credential_source("Technical Login From")
+    chorus_password_source = _credential_source("Technical Password From")
+    chorus_client_id_source = _credential_source("PISTE Client ID From")
+    chorus_client_secret_source = _credential_source("PISTE Client Secret From")
     chorus_api_url = fields.Char(
         string="API Base URL",
         groups="base.group_system",
@@ -88,6 +108,39 @@ class ResCompany(models.Model):
                                          fields=", ".join(sorted({path[0] for path in refused}))))
         return super()._export_rows(fields, _is_toplevel_call=_is_toplevel_call)
 
+    def _compute_chorus_credential_sources(self):
+        for company in self:
+            for field in SERVER_CREDENTIALS:
+                company[f"{field}_source"] = company._chorus_server_credential(field)[1] or "database"
+
+    def _chorus_server_credential(self, field):
+        """(value, "environment" or "config") of a credential the server provides for this company, or (None, None)."""
+        option = f"ediflex_{field}_{self.id}"
+        if os.environ.get(option.upper()):
+            return os.environ[option.upper()], "environment"
+        if tools.config.get(option):
+            return tools.config[option], "config"
+        return None, None
+
+    def _chorus_credentials(self):
+        """The company's technical account and PISTE keys by field name, the server's first, then the database's."""
+        self.ensure_one()
+        stored = self.sudo()
+        return {field: self._chorus_server_credential(field)[0] or stored[field] or "" for field in SERVER_CREDENTIALS}
+
+    def _register_hook(self):
+        super()._register_hook()
+        stored = [(field, "!=", False) for field in SERVER_CREDENTIALS]
+        self.sudo().search(["|", "|", "|", *stored])._chorus_forget_server_credentials()
+
+    def _chorus_forget_server_credentials(self):
+        # A credential the server provides is never kept in the database: a copy entered here before is erased.
+        for company in self:
+            provided = [field for field in SERVER_CREDENTIALS
+                        if company[field] and company._chorus_server_credential(field)[0]]
+            if provided:
+                company.write(dict.fromkeys(provided, False))
+
     @api.depends("chorus_password_date")
     def _compute_chorus_password_expiry(self):
         for company in self:
@@ -103,6 +156,7 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("Structure Code: %(problem)s", problem=problem))
 
     def write(self, vals):
+        self._chorus_check_server_credentials(vals)
         if vals.get("chorus_password") and "chorus_password_date" not in vals:
             vals = dict(vals, chorus_password_date=fields.Date.context_today(self))
         result = super().write(vals)
@@ -115,6 +169,16 @@ class ResCompany(models.Model):
                 waiting.write({"state": "to_send"})
                 self.env["ediflex.chorus.connector"]._trigger_send()
         return result
+
+    def _chorus_check_server_credentials(self, vals):
+        # The settings show such a field read-only; this refuses it through any other door (import, RPC).
+        for company in self:
+            for field in SERVER_CREDENTIALS:
+                if vals.get(field) and company._chorus_server_credential(field)[0]:
+                    raise UserError(self.env._(
+                        "The %(field)s of %(company)s is provided by the server (configuration file or environment): "
+                        "change it there.", field=self._fields[field]._description_string(self.env),
+                        company=company.name))
 
     def chorus_siret_problem(self):
         """Return what is wrong with the company's SIRET for its environment, in the user's language, or None."""

@@ -7,6 +7,7 @@ from . import (
     test_pdf_copy,
     test_portal,
     test_resilience,
+    test_secrets,
     test_security,
     test_situation_flow,
     test_situation_ux,
