@@ -2,9 +2,12 @@ import base64
 import io
 import re
 
+import polib
+from lxml import html as lxml_html
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import file_open
 from pypdf import PdfReader
 
 from .common import ChorusCase
@@ -195,3 +198,17 @@ class TestPortal(ChorusCase):
         self._send()
         accepted = self._deposits(situation).filtered(lambda d: d.frame == "A6")
         self.assertEqual(len(self._emulator_piece(accepted.piece_number)), 1)
+
+    def test_the_portal_speaks_french_to_a_french_body(self):
+        self._load_french(modules=None)
+        self.owner_user.partner_id.lang = "fr_FR"
+        with file_open("ediflex_chorus/i18n/fr.po") as handle:
+            english = {entry.msgid for entry in polib.pofile(handle.read()) if entry.msgstr != entry.msgid}
+        situation = self._presented_situation()
+        self.authenticate("owner_portal", "owner_portal")
+        for url in ("/my/situations", f"/my/situations/{situation.id}"):
+            page = lxml_html.fromstring(self.url_open(url).text)
+            texts = {" ".join(text.split()) for text in page.xpath("//body//text()[normalize-space()]")}
+            self.assertFalse(sorted(texts & english), f"English on the French page {url}")
+        self.assertIn("Situations de travaux", texts)
+        self.assertIn("Accepter", texts)
