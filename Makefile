@@ -17,10 +17,11 @@ run:  ## Odoo with the addon on a local database, wired to a local Chorus Pro em
 emulator:  ## the Chorus Pro emulator alone on 127.0.0.1:$(PORT)
 	PYTHONPATH=. python3 -m chorus_emulator --port $(PORT)
 
-bench:  ## HTTP calls per deposit and deposits per second against the emulator
+bench:  ## the figures of docs/BENCHMARKS.md: the client against the emulator, then the addon inside Odoo 18
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
-	$(VENV)/bin/python bench/bench_deposits.py
+	@$(VENV)/bin/python bench/bench_deposits.py; plain=$$?; \
+	ODOO_PATH=$(ODOO_PATH) bash bench/bench_odoo.sh; odoo=$$?; exit $$((plain || odoo))
 
 lint:  ## ruff and pylint-odoo
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)

@@ -72,3 +72,26 @@ require_odoo() {
     ensure_addon_dependencies "$odoo_python" || { echo "factur-x could not be installed." >&2; exit 1; }
     mkdir -p "$here/var"
 }
+
+kept_addon_database() {
+    # The kept database $1 with the addon: installed on first use, upgraded only when the addon's data or model
+    # files changed since the last upgrade (a hash kept in var/$1.stamp). Needs here, ODOO_PATH and odoo_python.
+    local db=$1 stamp_file="$here/var/$1.stamp" stamp state
+    # What an upgrade loads: manifest, models, views, data, security, translations (not the tests, not the core).
+    stamp=$(cd "$here" && find ediflex_chorus \( -path ediflex_chorus/tests -o -path ediflex_chorus/chorus \) -prune \
+        -o -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' -o -name '*.po' -o -name '*.sql' \) -print \
+        | sort | xargs sha256sum | sha256sum | cut -d' ' -f1)
+    local odoo=(--addons-path="$ODOO_PATH/odoo/addons,$here" -d "$db" --db-filter="^$db\$" --without-demo=all
+                --stop-after-init --http-port=0 --data-dir="$here/var/filestore" --log-level=warn)
+    # Installed by the addon's state on the database, not by the database's existence: a first use interrupted half
+    # way leaves a database without the addon, which an upgrade would not install.
+    state=$(psql -d "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'ediflex_chorus'" 2>/dev/null)
+    if [ "$state" != installed ]; then
+        echo "creating $db with ediflex_chorus (first use)"
+        (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus) || return 1
+    elif [ "$(cat "$stamp_file" 2>/dev/null)" != "$stamp" ]; then
+        echo "upgrading ediflex_chorus on $db (its data or model files changed)"
+        (cd "$ODOO_PATH" && PYTHONPATH="$here" "$odoo_python" odoo-bin "${odoo[@]}" -u ediflex_chorus) || return 1
+    fi
+    echo "$stamp" >"$stamp_file"
+}

@@ -1,0 +1,192 @@
+"""Benchmark of the addon inside a real Odoo 18 (not a test), run by bench/bench_odoo.sh through Odoo's Python.
+
+    python bench/bench_odoo.py --odoo-path /opt/odoo18 -d ediflex_bench [--latency 2] [--rounds 3]
+
+On a database holding the addon (French loaded), in one transaction rolled back at the end, with Chorus Pro played
+by the emulator over loopback, it measures as ratios of one run:
+- the "Valider et présenter" button (action_present, flushed) with every Chorus Pro call delayed by --latency
+  seconds against no delay, median of --rounds alternated rounds: the transition must not wait for Chorus Pro
+  (ratio near 1; limit 1.5);
+- the SQL queries of a transition (Odoo's cursor query counter, flush included, after one warm-up transition) for
+  1 and 100 lines: the 100-line one against the 1-line one (limit 2: queries must not grow with the lines);
+- the deposited PDF's bytes per line for 10, 100 and 1,000 lines (issue 7: at most 5 KB per line; the 1,000-line
+  situation under 10 MB, Chorus Pro's file limit), with the fixed part and the cost of one more line.
+"""
+
+import argparse
+import datetime
+import os
+import statistics
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+MAX_BUTTON_RATIO = 1.5
+MAX_QUERY_RATIO = 2.0
+MAX_BYTES_PER_LINE = 5 * 1024
+MAX_FILE_BYTES = 10 * 1024 * 1024
+
+
+def open_registry(odoo_path, database):
+    """Odoo's registry of ``database``, with the addons of Odoo and of this repository."""
+    sys.path[:0] = [odoo_path, ROOT]
+    import odoo  # noqa: PLC0415 (found only once odoo_path is on the path)
+
+    addons = f"{odoo_path}/odoo/addons,{ROOT}"
+    odoo.tools.config.parse_config([f"--addons-path={addons}", "-d", database, "--log-level=warn",
+                                    # wkhtmltopdf's notes on its switches, at every rendering
+                                    "--log-handler=odoo.addons.base.models.ir_actions_report:ERROR",
+                                    f"--data-dir={ROOT}/var/filestore"])
+    return odoo, odoo.modules.registry.Registry(database)
+
+
+class Bench:
+    """The figures of one run, on one cursor whose work is rolled back."""
+
+    def __init__(self, odoo, env, emulator):
+        self.odoo, self.env, self.emulator = odoo, env, emulator
+        self.company = env.company
+        self.situations = 0
+        seed = emulator.seed
+        self.company.write({
+            "chorus_enabled": True, "chorus_siret": seed.contractor.siret, "chorus_structure_id": seed.contractor.id,
+            "chorus_environment": "qualification", "chorus_deposit_road": "works_api",
+            "chorus_login": emulator.credentials["login"], "chorus_password": emulator.credentials["password"],
+            "chorus_client_id": emulator.credentials["client_id"],
+            "chorus_client_secret": emulator.credentials["client_secret"],
+            "chorus_api_url": emulator.url, "chorus_token_url": emulator.token_url,
+        })
+        self.owner = self._public_body(seed.no_rules)
+        self.manager = self._public_body(seed.moe)
+        self.user = env["res.users"].create({
+            "name": "Bench situation user", "login": f"bench-{time.time_ns()}",
+            "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref("ediflex_chorus.group_situation_user").id])],
+        })
+
+    def _public_body(self, structure):
+        return self.env["res.partner"].create({
+            "name": structure.name, "is_company": True, "chorus_siret": structure.siret,
+            "chorus_structure_id": structure.id,
+        })
+
+    def situation(self, lines):
+        """A draft situation of ``lines`` lines, created by the situation user (not timed)."""
+        self.situations += 1
+        today = datetime.date.today()
+        return self.env["ediflex.situation"].with_user(self.user).create({
+            "contract_number": f"MARCHE-BENCH-{self.situations:04d}", "commitment_number": "EJ-BENCH",
+            "owner_id": self.owner.id, "manager_id": self.manager.id, "number": 1,
+            "period_start": today.replace(day=1), "period_end": today, "date": today,
+            "line_ids": [(0, 0, {"code": f"{index // 10 + 1}.{index % 10 + 1}", "name": f"Lot {index + 1}: "
+                                 "maçonnerie, béton armé et enduits", "contract_amount": 10000.0 + index,
+                                 "progress_percent": 40.0}) for index in range(lines)],
+        })
+
+    def present(self, situation):
+        """(seconds, SQL queries) of the button, its flush included; the deposit it recorded."""
+        self.env.flush_all()
+        # As in a new request: nothing of the situation in the cache.
+        self.env.invalidate_all()
+        cr = self.env.cr
+        queries = cr.sql_log_count
+        start = time.perf_counter()
+        situation.action_present()
+        self.env.flush_all()
+        elapsed = time.perf_counter() - start
+        queries = cr.sql_log_count - queries
+        deposit = situation.sudo().deposit_ids
+        if len(deposit) != 1 or deposit.state != "to_send":
+            raise RuntimeError(f"the transition recorded {len(deposit)} deposit(s) ({deposit.mapped('state')})")
+        return elapsed, queries, deposit
+
+    def button_slow_against_fast(self, latency, rounds):
+        """Median button seconds with Chorus Pro delayed by ``latency`` s on every call, and with no delay."""
+        fast, slow = [], []
+        self.emulator.reset_counts()
+        for _round in range(rounds):
+            for delayed, times in ((False, fast), (True, slow)):
+                situation = self.situation(10)
+                self.emulator.clear_faults()
+                if delayed:
+                    self.emulator.inject("*", "latency", count=None, latency=latency)
+                times.append(self.present(situation)[0])
+        self.emulator.clear_faults()
+        return statistics.median(slow), statistics.median(fast), sum(self.emulator.request_counts.values())
+
+    def queries(self, lines):
+        """SQL queries of one transition of a ``lines``-line situation."""
+        return self.present(self.situation(lines))[1]
+
+    def pdf_size(self, lines):
+        """Bytes of the PDF deposited for a ``lines``-line situation."""
+        return len(self.present(self.situation(lines))[2].attachment_id.raw)
+
+
+def ensure_french(odoo, registry):
+    """French loaded on the bench database (committed: the deposited copy is French when French is there)."""
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        if not env["res.lang"]._lang_get("fr_FR"):
+            print("loading French on the bench database (first run)")
+            env["res.lang"]._activate_lang("fr_FR")
+            env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["fr_FR"])
+
+
+def run(odoo, registry, args):
+    """Print every figure; True when each is within its limit."""
+    from chorus_emulator import Emulator  # noqa: PLC0415 (the repository is on the path once Odoo is set up)
+
+    ensure_french(odoo, registry)
+    cr = registry.cursor()
+    try:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"lang": "fr_FR"})
+        with Emulator() as emulator:
+            bench = Bench(odoo, env, emulator)
+            bench.queries(1)  # warm-up: templates compiled, caches filled
+            return figures(bench, args)
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def figures(bench, args):
+    """Measure and print; True when each figure is within its limit."""
+    slow, fast, calls = bench.button_slow_against_fast(args.latency, args.rounds)
+    ratio = slow / fast
+    print(f"button 'Valider et présenter' (10 lines, median of {args.rounds}): Chorus Pro at {args.latency:g} s per "
+          f"call {slow:.2f} s, at 0 s {fast:.2f} s = {ratio:.2f} x (limit {MAX_BUTTON_RATIO}: the transition never "
+          f"waits for Chorus Pro; {calls} Chorus Pro calls during the {2 * args.rounds} transitions)")
+    one, hundred = bench.queries(1), bench.queries(100)
+    query_ratio = hundred / one
+    print(f"SQL queries of a transition (flush included): 1 line {one}, 100 lines {hundred} = {query_ratio:.2f} x "
+          f"(limit {MAX_QUERY_RATIO}; {(hundred - one) / 99:.2f} more queries per added line)")
+    sizes = {lines: bench.pdf_size(lines) for lines in (10, 100, 1000)}
+    ok = ratio <= MAX_BUTTON_RATIO and query_ratio <= MAX_QUERY_RATIO and sizes[1000] < MAX_FILE_BYTES
+    for lines, size in sizes.items():
+        ok = ok and size / lines <= MAX_BYTES_PER_LINE
+        print(f"deposited PDF of {lines} lines: {size / 1024:.0f} KB = {size / lines / 1024:.2f} KB per line "
+              f"(limit {MAX_BYTES_PER_LINE // 1024} KB)")
+    marginal = (sizes[1000] - sizes[10]) / 990
+    print(f"  one more line costs {marginal / 1024:.2f} KB; the fixed part (fonts, header, totals) about "
+          f"{(sizes[10] - 10 * marginal) / 1024:.0f} KB; 1,000 lines = {sizes[1000] / MAX_FILE_BYTES:.2f} x "
+          "Chorus Pro's 10 MB file limit")
+    return ok
+
+
+def main(argv=None):
+    """Run the Odoo benchmark and print its figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18"))
+    parser.add_argument("-d", "--database", required=True)
+    parser.add_argument("--latency", type=float, default=2.0, help="seconds Chorus Pro takes per call, slow case")
+    parser.add_argument("--rounds", type=int, default=3, help="alternated slow/fast rounds of the button figure")
+    args = parser.parse_args(argv)
+    odoo, registry = open_registry(args.odoo_path, args.database)
+    ok = run(odoo, registry, args)
+    print("every Odoo figure within its limit" if ok else "AN ODOO FIGURE IS OVER ITS LIMIT")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
