@@ -326,7 +326,7 @@ class EdiflexSituation(models.Model):
     # ------------------------------------------------------------------ the project owner's portal
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        # The whole of the mixin's compute, which only sets "#".
         for situation in self:
             situation.access_url = f"/my/situations/{situation.id}"
 

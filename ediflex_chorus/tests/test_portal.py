@@ -185,7 +185,7 @@ class TestPortal(ChorusCase):
         action = situation.action_present()["params"]["next"]
         self.assertEqual(action["res_model"], "mail.compose.message")
         self.assertEqual(action["context"]["default_partner_ids"], self.owner_contact.ids)
-        composer = self.env["mail.compose.message"].with_context(action["context"]).create({})
+        composer = self.env["mail.compose.message"].with_context(**action["context"]).create({})
         composer.action_send_mail()
         mail = self.env["mail.mail"].search([("model", "=", situation._name), ("res_id", "=", situation.id)])
         self.assertIn(self.owner_contact, mail.recipient_ids | mail.partner_ids)
