@@ -144,6 +144,19 @@ class TestPortal(ChorusCase):
         self.assertEqual((situation.state, self._frames(situation)), ("presented", ["A4"]))
         self.assertNotIn(situation.name, self.url_open("/my/situations").text)
 
+    def test_another_company_situation_stays_hidden(self):
+        other_company = self.env["res.company"].create({"name": "Autre Titulaire SAS"})
+        self.env.user.company_ids |= other_company
+        situation = self.env["ediflex.situation"].with_company(other_company).create({
+            "company_id": other_company.id, "contract_number": "M-AUTRE", "owner_id": self.owner.id,
+            "manager_id": self.manager.id, "period_start": "2026-10-01", "period_end": "2026-10-31",
+            "line_ids": [(0, 0, {"code": "1", "name": "Clôtures", "contract_amount": 100.0, "progress_percent": 10})],
+        })
+        situation.action_present()  # Chorus Pro is not enabled there: presented, nothing deposited
+        self.assertEqual(situation.state, "presented")
+        self.assertNotIn("Clôtures", self._page(situation, login="owner_portal").text)
+        self.assertNotIn("M-AUTRE", self.url_open("/my/situations").text)
+
     def test_the_project_manager_reads_but_does_not_decide(self):
         situation = self._presented_situation()
         page = self._page(situation, login="manager_portal")
