@@ -300,8 +300,10 @@ class EdiflexSituation(models.Model):
         # Tests render HTML unless forced; the deposited copy must always be a real PDF. It is the legal copy a
         # French public body reads: in French whoever clicks, when French is installed.
         lang = "fr_FR" if self.env["res.lang"]._lang_get("fr_FR") else False
-        content, _format = report.with_context(force_report_rendering=True, ediflex_report_lang=lang)._render_qweb_pdf(
-            report, self.ids)
+        # Always the situation as it is now: never a file stored earlier ("Reload from Attachment" on the report).
+        content, _format = report.with_context(
+            force_report_rendering=True, ediflex_report_lang=lang, report_pdf_no_attachment=True,
+        )._render_qweb_pdf(report, self.ids)
         name = re.sub(r"[^A-Za-z0-9._-]", "-", f"{self.name}-{frame.short}")[:46] + ".pdf"
         return works.Document(name=name, content=content)
 

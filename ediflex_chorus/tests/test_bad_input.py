@@ -1,7 +1,16 @@
-from odoo.exceptions import UserError
+import base64
+import io
+import os
+
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
+from PIL import Image
 
 from .common import ChorusCase
+
+# Models whose rows a refused validation must leave as they were.
+WATCHED = ("ediflex.situation", "ediflex.chorus.deposit", "ir.attachment", "mail.message", "mail.activity")
+REFUSED = "Chorus Pro refuserait ce dépôt"
 
 
 @tagged("post_install", "-at_install")
@@ -18,31 +27,44 @@ class TestBadInput(ChorusCase):
         return (0, 0, dict({"code": "1.1", "name": "Terrassement", "contract_amount": 10000.0,
                             "progress_percent": 40.0}, **values))
 
+    def _database(self):
+        """What the refusals must not change: the rows of the watched models, and the last write of any."""
+        state = {}
+        for model in WATCHED:
+            self.env[model].flush_model()
+            self.env.cr.execute(f'SELECT count(*), max(write_date) FROM "{self.env[model]._table}"')  # noqa: S608
+            state[model] = self.env.cr.fetchone()
+        return state
+
     def _refused(self, expected, situation_values=None, prepare=None):
         if prepare:
             prepare()
         situation = self._situation(**(situation_values or {}))
-        attachments = self.env["ir.attachment"].search_count([("res_model", "=", "ediflex.situation")])
+        before = self._database()
         with self.assertRaises(UserError) as caught:
             situation.with_context(lang="fr_FR").action_present()
         message = str(caught.exception)
-        self.assertIn("Chorus Pro refuserait ce dépôt", message)
+        self.assertIn(REFUSED, message)
         self.assertIn(expected, message)
         self.assertEqual(situation.state, "draft", "nothing changes")
         self.assertFalse(situation.deposit_ids)
-        self.assertEqual(self.env["ir.attachment"].search_count([("res_model", "=", "ediflex.situation")]),
-                         attachments)
+        self.assertEqual(self._database(), before, "nothing changes in the database")
 
-    def test_every_bad_input_is_refused_in_french(self):
+    def _cases(self):
         service_body = self._public_body(self.seed.service_required, chorus_service_code_required=True)
         commitment_body = self._public_body(self.seed.commitment_required, chorus_commitment_required=True)
-        cases = [
+        owner, company = self.owner, self.company
+        return [
+            # name, the French text expected, the situation's values, what to change before
             ("SIRET of 13 digits", "doit comporter 14 chiffres (13 chiffres saisis)",
-             {}, lambda: self.owner.write({"chorus_siret": "1234567890123"})),
+             {}, lambda: owner.write({"chorus_siret": "1234567890123"})),
             ("SIRET of 15 digits", "doit comporter 14 chiffres (15 chiffres saisis)",
-             {}, lambda: self.owner.write({"chorus_siret": "123456789012345"})),
+             {}, lambda: owner.write({"chorus_siret": "123456789012345"})),
             ("letters in a SIRET", "ne doit contenir que des chiffres",
-             {}, lambda: self.owner.write({"chorus_siret": "1234567890123A"})),
+             {}, lambda: owner.write({"chorus_siret": "1234567890123A"})),
+            ("bad checksum in production", "Le SIRET du maître d'ouvrage 12345678901234 a une clé de contrôle invalide",
+             {}, lambda: (company.write({"chorus_environment": "production", "chorus_siret": "73282932000074"}),
+                          owner.write({"chorus_siret": "12345678901234"}))),
             ("service code required", "exige un code de service exécutant", {"owner_id": service_body.id}, None),
             ("commitment required", "exige un numéro d'engagement juridique",
              {"owner_id": commitment_body.id, "commitment_number": False}, None),
@@ -55,20 +77,77 @@ class TestBadInput(ChorusCase):
              {"line_ids": [self._line(progress_percent=-5.0)]}, None),
             ("progress over 100 %", "doit être compris entre 0 et 100",
              {"line_ids": [self._line(progress_percent=120.0)]}, None),
-            ("period ending before it starts", "La période se termine",
+            ("period ending before it starts", "La période se termine (2026-10-01) avant de commencer (2026-10-31)",
              {"period_start": "2026-10-31", "period_end": "2026-10-01"}, None),
-            ("missing company configuration", "mot de passe technique",
-             {}, lambda: self.company.write({"chorus_password": False})),
+            ("statement dated before its period", "La date de la situation (2026-09-30) précède le début de sa période",
+             {"date": "2026-09-30"}, None),
+            ("missing technical password", "Dématérialisation vers Chorus Pro\xa0: mot de passe technique.",
+             {}, lambda: company.write({"chorus_password": False})),
+            ("missing PISTE keys", "ID client PISTE, secret client PISTE",
+             {}, lambda: company.write({"chorus_client_id": False, "chorus_client_secret": False})),
+            ("missing company SIRET", "Le SIRET du titulaire du marché est manquant",
+             {}, lambda: company.write({"chorus_siret": False})),
+            ("company structure not looked up", "L'identifiant de structure Chorus Pro du titulaire du marché est "
+             "inconnu", {}, lambda: company.write({"chorus_structure_id": 0})),
         ]
-        for name, expected, values, prepare in cases:
+
+    def test_every_bad_input_is_refused_in_french(self):
+        for name, expected, values, prepare in self._cases():
             with self.subTest(name), self.env.cr.savepoint(flush=False) as savepoint:
                 self._refused(expected, values, prepare)
                 savepoint.rollback()
 
-    def test_a_bad_checksum_is_refused_in_production(self):
-        self.company.write({"chorus_environment": "production", "chorus_siret": "73282932000074"})
-        self.owner.chorus_siret = "12345678901234"
-        self._refused("clé de contrôle invalide")
+    def test_every_problem_at_once(self):
+        self.owner.chorus_siret = "1234567890123"
+        values = {"contract_number": "M" * 51, "line_ids": [self._line(progress_percent=120.0)]}
+        for expected in ("13 chiffres saisis", "au plus 50 caractères", "entre 0 et 100"):
+            with self.subTest(expected):
+                self._refused(expected, values)
+
+    def test_the_largest_copy_a_user_can_make_stays_under_ten_megabytes(self):
+        # The copy is rendered, never uploaded: the one way a user makes it large is a huge company logo (noise, which
+        # no compression shrinks, at the 1920 pixels Odoo keeps). It stays under Chorus Pro's 10 MB; a larger file
+        # would be refused by the same check of the core (tests/test_checks.py), in French.
+        noise = Image.frombytes("RGB", (1920, 1920), os.urandom(1920 * 1920 * 3))
+        logo = io.BytesIO()
+        noise.save(logo, format="PNG")
+        self.assertGreater(len(logo.getvalue()), 10 * 1024 * 1024)
+        self.company.logo = base64.b64encode(logo.getvalue())
+        situation = self._situation()
+        situation.action_present()
+        self.assertLess(len(self._deposits(situation).attachment_id.raw), 10 * 1024 * 1024)
+
+    def test_a_stored_pdf_is_never_deposited_instead_of_the_copy(self):
+        # "Reload from Attachment" on the report would hand over a stored file (here an empty one a user attached)
+        # instead of the situation as it is now: the deposited copy is always rendered.
+        report = self.env.ref("ediflex_chorus.action_report_situation")
+        report.write({"attachment": "'situation.pdf'", "attachment_use": True})
+        situation = self._situation()
+        self.env["ir.attachment"].create({"name": "situation.pdf", "raw": b"", "res_model": situation._name,
+                                          "res_id": situation.id, "mimetype": "application/pdf"})
+        situation.action_present()
+        copy = self._deposits(situation).attachment_id.raw
+        self.assertTrue(copy.startswith(b"%PDF"))
+        self.assertGreater(len(copy), 1000)
+
+    def test_a_long_reference_is_numbered_within_twenty_characters(self):
+        sequence = self.env["ir.sequence"].search([("code", "=", "ediflex.situation")])
+        sequence.prefix = "SITUATION-DE-TRAVAUX-LOT-GROS-OEUVRE/%(range_year)s/"
+        situation = self._situation()
+        situation.action_present()
+        piece = self._deposits(situation).piece_number
+        self.assertLessEqual(len(piece), 20)
+        self.assertTrue(piece.startswith("SITUATIO-") and piece.endswith("-A4"), piece)
+
+    def test_a_bad_siret_typed_in_the_settings_is_refused_there(self):
+        for siret, expected in (("1234567890123", "13 chiffres saisis"), ("123456789012345", "15 chiffres saisis"),
+                                ("1234567890123A", "ne doit contenir que des chiffres")):
+            with self.subTest(siret), self.assertRaises(ValidationError) as caught:
+                settings = self.env["res.config.settings"].with_context(lang="fr_FR").create({"chorus_siret": siret})
+                settings.execute()
+            self.assertIn("Code Structure", str(caught.exception))
+            self.assertIn(expected, str(caught.exception))
+            self.assertEqual(self.company.chorus_siret, self.seed.contractor.siret, "nothing changes")
 
     def test_chorus_pro_not_activated_validates_and_sends_nothing(self):
         self.company.chorus_enabled = False
