@@ -3,7 +3,7 @@ PORT ?= 8070
 ODOO_PATH ?= /opt/odoo18
 VENV ?= .venv
 
-.PHONY: test run emulator bench lint odoo-pytest
+.PHONY: test run emulator bench soak lint odoo-pytest
 
 test:  ## every test: plain core tests, then the addon's Odoo tests when an Odoo 18 is found
 	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/test.sh
@@ -22,6 +22,9 @@ bench:  ## the figures of docs/BENCHMARKS.md: the client against the emulator, t
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
 	@$(VENV)/bin/python bench/bench_deposits.py; plain=$$?; \
 	ODOO_PATH=$(ODOO_PATH) bash bench/bench_odoo.sh; odoo=$$?; exit $$((plain || odoo))
+
+soak:  ## crashes, concurrency and faults at full size against real Odoo servers; figures into docs/BENCHMARKS.md
+	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/soak.sh
 
 lint:  ## ruff and pylint-odoo
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)

@@ -108,7 +108,8 @@ class Emulator:
         """Queue a fault on a path, an operation name, "token" or "*" (every route); count=None = until cleared.
 
         kinds: latency, server_error (http_status 500/502/503), rate_limit (retry_after), timeout, expired_token,
-        business_error (code, label, http_status 200 or 400), malformed (body, http_status), reset.
+        business_error (code, label, http_status 200 or 400), malformed (body, http_status, content_type), reset,
+        lost_answer (processed, then the connection dropped), held_answer (processed, answered after latency s).
         """
         return self._api.inject(path, kind, count=count, latency=latency, **options)
 
@@ -149,8 +150,18 @@ class Emulator:
         return self._api.state.counts()
 
     def reset_counts(self):
-        """Set every request count back to zero."""
+        """Set every request count back to zero (played faults and refused duplicates too)."""
         self._api.state.reset_counts()
+
+    @property
+    def faults_played(self):
+        """Faults played per kind (taken by a request) since the last reset."""
+        return self._api.state.faults_played()
+
+    @property
+    def duplicates(self):
+        """Piece number -> deposits of it refused because that number was already deposited, since the last reset."""
+        return self._api.state.duplicates()
 
     # -- uncertain answers --------------------------------------------------------------------------------------
     @property

@@ -123,6 +123,7 @@ class Api:
         return {
             "seed": self.state.seed.as_dict(), "pieces": self.state.pieces(), "files": self.state.files(),
             "flows": self.state.flows(), "request_counts": self.state.counts(), "faults": self.faults.snapshot(),
+            "faults_played": self.state.faults_played(), "duplicates": self.state.duplicates(),
             "token_lifetime": self.state.token_lifetime, "subscribed": sorted(self.subscribed),
             "operations": {route.name: route.path for route in self.routes.values()}, "settings": self.settings(),
         }

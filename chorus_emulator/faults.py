@@ -6,9 +6,12 @@ import threading
 from .replies import CODES, Reply, gateway_error
 
 KINDS = ("latency", "server_error", "rate_limit", "timeout", "expired_token", "business_error", "malformed", "reset",
-         "lost_answer")
-OPTIONS = frozenset(("http_status", "code", "label", "retry_after", "body"))
+         "lost_answer", "held_answer")
+OPTIONS = frozenset(("http_status", "code", "label", "retry_after", "body", "content_type"))
 TIMEOUT_SECONDS = 5.0  # how long a "timeout" fault holds the request when no latency is given
+# How long a "held_answer" fault keeps the answer of a request it processed, when no latency is given: long enough
+# for a test to kill the client between Chorus Pro's yes and the client's commit.
+HOLD_SECONDS = 60.0
 ANY_PATH = "*"
 
 
@@ -26,6 +29,8 @@ class Fault:
         """Seconds to wait before answering (or dropping) the request."""
         if self.kind == "timeout":
             return self.latency or TIMEOUT_SECONDS
+        if self.kind == "held_answer":
+            return self.latency or HOLD_SECONDS
         return self.latency
 
     def reply(self):
@@ -63,7 +68,8 @@ def _business_error(options):
 
 def _malformed(options):
     body = options.get("body", "<html><body>Gateway error: this is not JSON</body></html>").encode()
-    return Reply(int(options.get("http_status", 200)), body, {"Content-Type": "text/html"})
+    # content_type "application/json" with a cut body: a gateway that claims JSON and breaks it.
+    return Reply(int(options.get("http_status", 200)), body, {"Content-Type": options.get("content_type", "text/html")})
 
 
 _REPLIES = {

@@ -108,8 +108,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         api.state.count(path)
         fault = api.faults.take(path)
+        if fault is not None:
+            api.state.count_fault(fault.kind)
         if fault is not None and fault.kind == "lost_answer":
             self._answer_lost(api, method, path, body)
+            return
+        if fault is not None and fault.kind == "held_answer":
+            self._answer_held(api, method, path, body, fault.delay())
             return
         if fault is not None and not self._apply_fault(fault):
             return
@@ -163,6 +168,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         except Exception:
             logger.exception("emulator bug while answering %s %s", method, path)
         self._reset_connection()
+
+    def _answer_held(self, api, method, path, body, delay):
+        """Process the request for real, then hold its answer for ``delay`` seconds (dropped if the emulator stops)."""
+        reply = self._reply(api, method, path, body)
+        if self.server.stopping.wait(delay):
+            self.close_connection = True
+            return
+        self._send(reply)  # a client killed meanwhile makes this fail: handle_error logs it quietly
+
+    def _reply(self, api, method, path, body):
+        try:
+            return api.handle(method, path, self.headers, body)
+        except Exception:
+            logger.exception("emulator bug while answering %s %s", method, path)
+            return gateway_error(500, "Internal error of the emulator").reply
 
     def _reset_connection(self):
         """Close the connection with a TCP reset and no answer."""

@@ -51,6 +51,8 @@ class State:
             self._numbers = {}  # (idFournisseur, numeroFacture) -> piece id
             self._flows = {}
             self._counts = collections.Counter()
+            self._faults_played = collections.Counter()
+            self._duplicates = collections.Counter()  # numbers refused because already deposited
             self._next = {"piece": self.FIRST_PIECE_ID, "file": self.FIRST_FILE_ID, "flow": self.FIRST_FLOW_NUMBER}
             if tokens:
                 self._tokens.clear()
@@ -94,9 +96,26 @@ class State:
             return dict(self._counts)
 
     def reset_counts(self):
-        """Set every request count back to zero."""
+        """Set every request count back to zero (played faults and refused duplicates too)."""
         with self._lock:
             self._counts.clear()
+            self._faults_played.clear()
+            self._duplicates.clear()
+
+    def count_fault(self, kind):
+        """Count one fault played (taken by a request)."""
+        with self._lock:
+            self._faults_played[kind] += 1
+
+    def faults_played(self):
+        """Faults played per kind since the last reset."""
+        with self._lock:
+            return dict(self._faults_played)
+
+    def duplicates(self):
+        """Piece number -> how many deposits of it were refused because the supplier had already deposited it."""
+        with self._lock:
+            return dict(self._duplicates)
 
     # -- files and flows ----------------------------------------------------------------------------------------
     def add_file(self, record):
@@ -154,6 +173,7 @@ class State:
     def _store_piece(self, record):
         key = (record["idFournisseur"], record["numeroFacture"])
         if key in self._numbers:
+            self._duplicates[record["numeroFacture"]] += 1
             raise business_error("duplicate", f"numeroFactureSaisi: {record['numeroFacture']!r} was already "
                                  f"deposited by this supplier (piece {self._numbers[key]})")
         first = WORKS_STATUSES[0] if record["kind"] == "works" else INVOICE_FIRST_STATUS

@@ -1066,3 +1066,50 @@ class _Remote:
         self.url = url
         self.token_url = url + "/api/oauth/token"
         self.credentials = requests.get(url + "/_emulator/state", timeout=30).json()["seed"]["credentials"]
+
+
+# ---------------------------------------------------------------------------------------------- soak faults
+
+
+def test_held_answer_records_the_piece_then_answers_late(emu, api):
+    emu.inject("works_submit", "held_answer", latency=0.5)
+    started = time.monotonic()
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        api.session.post(api.url("works_submit"), json=works_body(emu, api.upload()), timeout=0.2)
+    assert emu.piece_by_number("SIT-2026-0001-A4") is not None  # recorded before the answer left
+    emu.inject("works_submit", "held_answer", latency=0.3)
+    answer = api.post("works_submit", works_body(emu, api.upload(), number="SIT-2026-0002-A4"))
+    assert time.monotonic() - started >= 0.3 and answer.json()["codeRetour"] == 0
+    assert len(emu.pieces) == 2 and emu.faults_played == {"held_answer": 2}
+
+
+def test_malformed_fault_may_claim_json(emu, api):
+    emu.inject("works_search", "malformed", body='{"codeRetour": 0, "listeFactu', content_type="application/json")
+    response = api.post("works_search")
+    assert response.headers["Content-Type"] == "application/json" and response.text == '{"codeRetour": 0, "listeFactu'
+
+
+def test_played_faults_and_refused_duplicates_are_counted(emu, api):
+    emu.inject("works_search", "server_error", count=2)
+    emu.inject("*", "rate_limit")
+    for _ in range(3):
+        api.post("works_search")
+    body = works_body(emu, api.upload())
+    api.ok("works_submit", body)
+    api.post("works_submit", body)
+    assert emu.faults_played == {"server_error": 2, "rate_limit": 1}
+    assert emu.duplicates == {"SIT-2026-0001-A4": 1}
+    state = requests.get(emu.url + "/_emulator/state", timeout=30).json()
+    assert state["faults_played"] == emu.faults_played and state["duplicates"] == emu.duplicates
+    emu.reset_counts()
+    assert emu.faults_played == {} and emu.duplicates == {}
+
+
+def test_stopped_emulator_refuses_connections_then_serves_the_same_state_on_its_port(emu, api):
+    api.ok("works_submit", works_body(emu, api.upload()))
+    port, url = emu.port, emu.url
+    emu.stop()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(url + "/_emulator/state", timeout=5)
+    emu.start(port)
+    assert emu.url == url and [p["numeroFacture"] for p in emu.pieces] == ["SIT-2026-0001-A4"]

@@ -76,29 +76,61 @@ odoo_tests() {
     return "$rc"
 }
 
+soak_tests() {
+    # The short crash, concurrency and fault suite against real Odoo servers (the full one is `make soak`).
+    banner "crashes, concurrency and faults, short (tests_soak/, real Odoo 18 servers)"
+    if [[ $odoo_status == SKIPPED* ]] || [ -z "${odoo_python:-}" ]; then
+        soak_status="SKIPPED: ${odoo_status#SKIPPED: }"
+        return 0
+    fi
+    ODOO_PATH="$ODOO_PATH" ODOO_PYTHON="$odoo_python" "$venv/bin/python" -m pytest "$here/tests_soak" -q \
+        -p no:cacheprovider -rs 2>&1 | tee "$log_dir/soak.log"
+    local rc=${PIPESTATUS[0]} line skipped
+    line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$log_dir/soak.log" | tail -1)
+    soak_passed=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    soak_failed=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    skipped=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    soak_status="RAN: $soak_passed passed, $soak_failed failed (log: $log_dir/soak.log)"
+    if [ "$skipped" != 0 ]; then
+        soak_status="SKIPPED: $skipped soak test(s) skipped, see $log_dir/soak.log"
+    elif [ -z "$line" ]; then
+        soak_status="FAILED: no pytest result (log: $log_dir/soak.log)"
+        soak_failed=1
+        rc=1
+    fi
+    return "$rc"
+}
+
 plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
 pytest_passed=0 pytest_failed=0 pytest_status="not run" browser_status="chromium ready"
+soak_passed=0 soak_failed=0 soak_status="not run"
 plain_tests; plain_rc=$?
 odoo_tests; odoo_rc=$?
+soak_tests; soak_rc=$?
 
 banner "summary"
 echo "plain tests: ${plain_summary:-none}"
 echo "Odoo tests:  $odoo_status"
 echo "pytest-odoo: $pytest_status"
 echo "tours:       $browser_status"
+echo "soak:        $soak_status"
 if [[ $browser_status == MISSING* ]]; then
     echo "!!! WARNING: THE BROWSER TOURS WERE SKIPPED: install Debian's chromium and websocket-client !!!"
 fi
 if [[ $pytest_status == "DID NOT RUN"* || $pytest_status == *MISMATCH* ]]; then
     echo "!!! WARNING: THE PYTEST-ODOO ROUTE FAILED: $pytest_status !!!"
 fi
+if [[ $soak_status == SKIPPED* ]]; then
+    echo "!!! WARNING: THE CRASH, CONCURRENCY AND FAULT SUITE WAS SKIPPED: $soak_status !!!"
+fi
 if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
     echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 fi
-total_failed=$((plain_failed + odoo_failed + pytest_failed))
+total_failed=$((plain_failed + odoo_failed + pytest_failed + soak_failed))
 if [ "$plain_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$odoo_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
-echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed)) passed, $total_failed failed"
-[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ]
+if [ "$soak_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
+echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed + soak_passed)) passed, $total_failed failed"
+[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ] && [ "$soak_rc" = 0 ]

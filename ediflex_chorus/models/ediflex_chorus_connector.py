@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
+from psycopg2.errors import SerializationFailure
 
 from ..chorus import works
 from ..chorus.client import ChorusClient, Credentials, WorksPiece
@@ -128,12 +129,17 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _lock(self, deposit):
-        # Another cron worker may hold the row; SKIP LOCKED leaves it to that worker.
-        self.env.cr.execute(
-            "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN ('to_send', 'error') "
-            "FOR UPDATE SKIP LOCKED", (deposit.id,)
-        )
-        found = bool(self.env.cr.fetchone())
+        # Another sender may hold the row: SKIP LOCKED leaves it to them. Or another sender changed it since this
+        # transaction's snapshot (REPEATABLE READ): PostgreSQL refuses the lock, and the row is theirs as well.
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN ('to_send', 'error') "
+                    "FOR UPDATE SKIP LOCKED", (deposit.id,), log_exceptions=False,
+                )
+                found = bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            return False
         if found:
             deposit.invalidate_recordset()
         return found

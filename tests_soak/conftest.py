@@ -1,0 +1,109 @@
+"""Fixtures of the soak suite: one Odoo 18 found on the machine, one emulator, one template database per run.
+
+SOAK_N: situations of the fault soak (default 18, 2 per case; `make soak`: 200); SOAK_QUEUE: deposits of the race
+(default 12; `make soak`: 400); SOAK_CRASHES: kill -9 cycles (default 2; `make soak`: 10); SOAK_REAL_TIMEOUTS: answers
+held past the client's 30 s timeout (default 0; `make soak`: 2); SOAK_RESULTS: a JSON file that receives the figures.
+"""
+
+import json
+import os
+import shutil
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import harness  # noqa: E402
+from chorus_emulator import Emulator  # noqa: E402
+
+RUN = f"ediflex_soak_{os.getpid()}"
+SECRETS = ("emulator-client-secret", "Emulator-Password-2026")
+
+
+def sizes():
+    """The sizes of this run, from the environment."""
+    return {"situations": int(os.environ.get("SOAK_N", 18)), "queue": int(os.environ.get("SOAK_QUEUE", 12)),
+            "crashes": int(os.environ.get("SOAK_CRASHES", 2)),
+            "real_timeouts": int(os.environ.get("SOAK_REAL_TIMEOUTS", 0))}
+
+
+@pytest.fixture(scope="session")
+def size():
+    return sizes()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def figures():
+    """Figures of the run by case, written to SOAK_RESULTS at the end."""
+    found = {"sizes": sizes()}
+    started = time.monotonic()
+    yield found
+    found["total_seconds"] = round(time.monotonic() - started, 1)
+    if os.environ.get("SOAK_RESULTS"):
+        with open(os.environ["SOAK_RESULTS"], "w", encoding="utf-8") as out:
+            json.dump(found, out, indent=2)
+
+
+@pytest.fixture(scope="session")
+def odoo(request):
+    """The Odoo 18 of the machine, a work folder, and the guarantee that nothing survives the suite."""
+    python = harness.odoo_python()
+    if python is None:
+        pytest.skip(f"NO ODOO 18 FOUND at ODOO_PATH={harness.ODOO_PATH}: the soak suite did not run")
+    work_dir = os.path.join(harness.REPO, "var", "soak", RUN)
+    os.makedirs(work_dir, exist_ok=True)
+    found = harness.Odoo(python, work_dir)
+    yield found
+    survivors = harness.kill_all()
+    found.drop_all()
+    shutil.rmtree(found.data_dir, ignore_errors=True)
+    leaks = _secrets_in(found.log_dir)
+    if not request.session.testsfailed and not leaks:
+        shutil.rmtree(work_dir, ignore_errors=True)  # the logs stay only when something failed
+    assert not leaks, f"secrets in the logs of the soak: {leaks}"
+    assert not survivors, f"processes of the suite still alive after kill -9: {survivors}"
+
+
+def _secrets_in(log_dir):
+    leaks = []
+    for name in os.listdir(log_dir):
+        with open(os.path.join(log_dir, name), encoding="utf-8", errors="replace") as log:
+            text = log.read()
+        leaks += [(name, secret) for secret in SECRETS if secret in text]
+    return leaks
+
+
+@pytest.fixture(scope="session")
+def emulator():
+    """The suite's Chorus Pro, in this process, on a free loopback port kept for the whole run."""
+    emu = Emulator()
+    emu.start(0)
+    yield emu
+    emu.stop()
+
+
+@pytest.fixture(scope="session")
+def template(odoo, emulator):
+    """A database with the addon, its company wired to the emulator: each test starts from a copy."""
+    db = RUN + "_tpl"
+    odoo.install(db)
+    with open(os.path.join(os.path.dirname(__file__), "setup_company.py"), encoding="utf-8") as script:
+        odoo.run_shell(db, script.read(), "setup", EMULATOR_URL=emulator.url)
+    return db
+
+
+@pytest.fixture
+def fresh_db(odoo, template, emulator):
+    """A copy of the template named ediflex_soak_<run>_<name>; the emulator forgets every piece, fault and count."""
+    emulator.reset()
+
+    def make(name):
+        db = f"{RUN}_{name}"
+        odoo.copy(template, db)
+        return db
+
+    yield make
+    emulator.reset()

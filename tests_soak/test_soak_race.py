@@ -1,0 +1,98 @@
+"""One queue of deposits, five senders on one database at once: the cron threads of two Odoo servers, Odoo's "Run
+Manually" in an HTTP thread, and two processes that call the send method directly, past Odoo's one-run-per-cron lock:
+only the deposit's row lock guards them."""
+
+import json
+import os
+import time
+
+import ledger
+
+# Runs in `odoo-bin shell`: waits for GO, then sends until nothing is due; counts its own submissions and failures.
+SENDER = """
+import json, os, time
+Connector = type(env["ediflex.chorus.connector"])
+original = Connector._submit
+mine = {"submitted": 0, "runs": 0, "failed_runs": []}
+
+def counting(self, deposit, client):
+    piece = original(self, deposit, client)
+    mine["submitted"] += 1
+    return piece
+
+Connector._submit = counting
+while not os.path.exists(os.environ["SOAK_GO"]):
+    time.sleep(0.02)
+deadline = time.monotonic() + 600
+while time.monotonic() < deadline:
+    try:
+        env["ediflex.chorus.connector"]._cron_send_deposits()
+        env.cr.commit()
+    except Exception as error:  # a failed run is a finding: reported, and the next run goes on
+        env.cr.rollback()
+        mine["failed_runs"].append(repr(error)[:300])
+    mine["runs"] += 1
+    env.invalidate_all()
+    if not env["ediflex.chorus.deposit"].search_count(env["ediflex.chorus.connector"]._due_domain()):
+        break
+    time.sleep(0.02)
+with open(os.environ["SOAK_OUT"], "w") as out:
+    json.dump(mine, out)
+"""
+
+
+def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, figures):
+    db = fresh_db("race")
+    seed = emulator.seed
+    situations_count = max(1, size["queue"] // 2)
+    # The queue is built with no cron thread: nothing leaves before the senders start together.
+    builder = odoo.server(db, "race-build", cron_threads=0)
+    situations = ledger.create_situations(builder.rpc, seed, "RACE", situations_count)
+    for situation in situations:
+        ledger.present_and_accept(builder.rpc, situation)
+    queued = builder.rpc.call("ediflex.chorus.deposit", "search_count", [("state", "=", "to_send")])
+    builder.stop()
+    assert queued == 2 * situations_count
+    # A few milliseconds per call widen every window between two senders.
+    emulator.inject("*", "latency", count=None, latency=0.01)
+    go = os.path.join(odoo.work_dir, "race-go")
+    shells = [(odoo.shell(db, SENDER, f"race-shell-{index}", SOAK_GO=go,
+                          SOAK_OUT=os.path.join(odoo.work_dir, f"race-shell-{index}.json")), index)
+              for index in range(2)]
+    time.sleep(6)  # the shells load Odoo, then wait for GO
+    started = time.monotonic()
+    servers = [odoo.server(db, f"race-server-{index}") for index in range(2)]
+    with open(go, "w", encoding="utf-8"):
+        pass
+    rpc = servers[0].rpc
+    rpc.run_cron()  # a third way in: Odoo's "Run Manually", in an HTTP thread of the first server
+    for shell, _index in shells:
+        assert shell.wait(timeout=900) == 0, f"a sender shell failed: see {odoo.log('race-shell-0')}"
+    ledger.wait_settled(rpc, situations, timeout=300)
+    elapsed = time.monotonic() - started
+    emulator.clear_faults()
+    counts = ledger.audit(rpc, emulator, situations)
+    shell_figures = []
+    for _shell, index in shells:
+        with open(os.path.join(odoo.work_dir, f"race-shell-{index}.json"), encoding="utf-8") as found:
+            shell_figures.append(json.load(found))
+    for server in servers:
+        server.stop()
+    server_errors = [line for server in servers for line in _errors(server.log)]
+    submissions = emulator.request_counts.get("/cpro/facturesTravaux/v1/soumettre", 0)
+    figures["race"] = {
+        "deposits": counts["deposits"], "senders": 5, "lost": counts["lost"], "duplicated": counts["duplicated"],
+        "state_mismatches": counts["state_mismatches"], "submissions": submissions,
+        "submitted_by_the_two_shells": [found["submitted"] for found in shell_figures],
+        "failed_sender_runs": sum(len(found["failed_runs"]) for found in shell_figures) + len(server_errors),
+        "seconds": round(elapsed, 1),
+    }
+    assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["state_mismatches"] == 0, counts
+    assert counts["on_chorus_pro"] == 2 * situations_count and submissions == 2 * situations_count, counts
+    failed = [run for found in shell_figures for run in found["failed_runs"]]
+    assert not failed and not server_errors, failed + server_errors[:10]
+
+
+def _errors(log_path):
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        return [line.strip() for line in log if " ERROR " in line or " CRITICAL " in line]

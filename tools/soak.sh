@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# `make soak`: the crash, concurrency and fault suite (tests_soak/) at full size against real Odoo 18 servers and the
+# emulator; prints lost/duplicated/false-rejection counts and timings, and writes them into docs/BENCHMARKS.md
+# (its section only) when the run passes. Sizes: SOAK_N, SOAK_QUEUE, SOAK_CRASHES, SOAK_REAL_TIMEOUTS.
+set -uo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+venv=${VENV:-$here/.venv}
+ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
+source "$here/tools/lib.sh"
+
+require_odoo
+if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || exit 1; fi
+"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt" || exit 1
+results="$here/var/soak-results.json"
+rm -f "$results"
+ODOO_PATH="$ODOO_PATH" ODOO_PYTHON="$odoo_python" SOAK_RESULTS="$results" SOAK_N=${SOAK_N:-200} \
+    SOAK_QUEUE=${SOAK_QUEUE:-200} SOAK_CRASHES=${SOAK_CRASHES:-10} SOAK_REAL_TIMEOUTS=${SOAK_REAL_TIMEOUTS:-2} \
+    "$venv/bin/python" -m pytest "$here/tests_soak" -q -p no:cacheprovider -rs
+rc=$?
+[ -f "$results" ] || { echo "soak: no figures (see above)"; exit 1; }
+if [ "$rc" = 0 ]; then
+    "$venv/bin/python" "$here/tests_soak/report.py" "$results" --write "$here/docs/BENCHMARKS.md"
+else
+    "$venv/bin/python" "$here/tests_soak/report.py" "$results"
+    echo "soak FAILED: docs/BENCHMARKS.md left as it was"
+fi
+exit "$rc"
