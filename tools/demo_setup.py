@@ -52,6 +52,7 @@ if not Situation.search_count([]):
         "owner_id": partners["no_rules"].id,
         "owner_service_id": partners["no_rules"].chorus_service_ids[:1].id,
         "manager_id": partners["moe"].id,
+        "user_id": admin.id,
         "number": 1,
         "period_start": "2026-10-01",
         "period_end": "2026-10-31",

@@ -349,6 +349,7 @@ class EdiflexSituation(models.Model):
         self.ensure_one()
         template = self.env.ref("ediflex_chorus.mail_template_situation_presented")
         return {
+            "name": self.env._("Send to the Project Owner"),
             "type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
             "views": [(False, "form")], "target": "new",
             "context": {
