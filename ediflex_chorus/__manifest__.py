@@ -20,6 +20,7 @@
         "views/ediflex_chorus_deposit_views.xml",
         "views/ediflex_chorus_service_views.xml",
         "views/ediflex_situation_refuse_views.xml",
+        "views/ediflex_chorus_diagnostic_views.xml",
         "views/ediflex_situation_views.xml",
         "views/ediflex_situation_portal_templates.xml",
         "views/res_company_views.xml",

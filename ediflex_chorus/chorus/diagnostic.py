@@ -197,6 +197,11 @@ def _numbered(situation, variant, stamp, frame):
     return dataclasses.replace(situation, piece_number=number, document=document)
 
 
+def error_text(error):
+    """A Chorus Pro error as its code and label ("20002 - Marché inconnu"): Chorus Pro's own words."""
+    return " - ".join(str(part) for part in (error.code, error.label) if part not in (None, ""))
+
+
 def _failure(variant, number, stage, error, **known):
     """The probe of a variant that Chorus Pro refused, or that got no verdict, at ``stage``."""
     if isinstance(error, ChorusRouteError):
@@ -205,7 +210,7 @@ def _failure(variant, number, stage, error, **known):
         outcome = REFUSED
     else:
         outcome = FAILED
-    return Probe(variant, number, outcome, stage=stage, errors=(str(error),), http_status=error.http_status,
+    return Probe(variant, number, outcome, stage=stage, errors=(error_text(error),), http_status=error.http_status,
                  **known)
 
 
@@ -242,7 +247,7 @@ def _read_report(client, probe):
     try:
         report = client.flow_report(probe.flow_number)
     except ChorusError as error:
-        return dataclasses.replace(probe, errors=(str(error),), http_status=error.http_status)
+        return dataclasses.replace(probe, errors=(error_text(error),), http_status=error.http_status)
     if report.integrated:
         return dataclasses.replace(probe, outcome=ACCEPTED, flow_state=report.state, errors=(), http_status=None)
     if report.rejected:

@@ -1,0 +1,104 @@
+from lxml import etree
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from .common import ChorusCase
+
+# A SIRET whose Luhn checksum holds, so that the company may be switched to production.
+PRODUCTION_SIRET = "73282932000074"
+
+
+@tagged("post_install", "-at_install")
+class TestDiagnostic(ChorusCase):
+    """The deposit diagnostic of the settings and the company form, on the emulator taking one road only."""
+
+    def _action(self):
+        return self.env.ref("ediflex_chorus.action_ediflex_chorus_diagnostic")
+
+    def _button(self, model, view_type="form"):
+        """The diagnostic's button in the admin's view of ``model``, and the connection test's."""
+        arch = etree.fromstring(self.env[model].get_views([(False, view_type)])["views"][view_type]["arch"])
+        [button] = arch.xpath(f"//button[@name='{self._action().id}']")
+        [test] = arch.xpath("//button[@name='action_chorus_test_connection']")
+        return button, test
+
+    def _wizard(self, lang=None):
+        """The wizard as the button opens it (its action's context), filled with the emulator's public bodies."""
+        action = self._action()
+        model = self.env[action.res_model].with_context(default_company_id=self.company.id)
+        with Form(model.with_context(lang=lang) if lang else model) as form:
+            form.owner_id = self.owner
+            form.manager_id = self.manager
+            form.wait_seconds = 0
+        return form.record
+
+    def _counts(self):
+        return self.env["ediflex.situation"].search_count([]), self.env["ediflex.chorus.deposit"].search_count([])
+
+    def test_the_button_sits_beside_the_connection_test_in_qualification_only(self):
+        for model, company_field in (("res.config.settings", "company_id"), ("res.company", "id")):
+            button, test = self._button(model)
+            self.assertEqual(button.getparent(), test.getparent(), model)
+            self.assertEqual(button.get("type"), "action")
+            self.assertIn("chorus_environment != 'qualification'", button.get("invisible"))
+            self.assertIn(f"'default_company_id': {company_field}", button.get("context"))
+        self.assertEqual(self._action().groups_id, self.env.ref("base.group_system"))
+
+    def test_no_works_route_the_flow_road_is_offered_and_set(self):
+        self.emulator.works_submit_route = False
+        before = self._counts()
+        wizard = self._wizard()
+        wizard.action_run()
+        self.assertEqual((wizard.state, wizard.recommended_road), ("done", "facturx_flow"))
+        self.assertEqual(wizard.recommended_syntax, "IN_DP_E2_CII_FACTURX")
+        self.assertIn("Factur-X flow: accepted", wizard.report)
+        self.assertIn("Works invoicing API: not accepted", wizard.report)
+        self.assertIn("unknown route, or API not subscribed (HTTP 404)", wizard.report)
+        left = {piece["numeroFacture"] for piece in self.emulator.pieces}
+        self.assertEqual(set(wizard.left_numbers.split(", ")), left)
+        self.assertTrue(left and all(number.startswith("DIAG") for number in left))
+        self.assertEqual(self._counts(), before, "no situation, no deposit: nothing taken for a real deposit")
+        answer = wizard.action_apply()
+        self.assertEqual(self.company.chorus_deposit_road, "facturx_flow")
+        self.assertIn("Factur-X flow", answer["params"]["message"])
+
+    def test_no_works_frame_in_flows_the_works_road_is_offered_and_set(self):
+        self.company.chorus_deposit_road = "facturx_flow"
+        self.emulator.flow_works_frames = False
+        wizard = self._wizard()
+        wizard.action_run()
+        self.assertEqual(wizard.recommended_road, "works_api")
+        self.assertFalse(wizard.recommended_syntax)
+        self.assertIn("BT-23", wizard.report, "Chorus Pro's own errors are in the report")
+        wizard.action_apply()
+        self.assertEqual(self.company.chorus_deposit_road, "works_api")
+
+    def test_the_company_keeps_a_road_chorus_pro_accepts(self):
+        wizard = self._wizard()
+        wizard.action_run()
+        self.assertEqual(wizard.recommended_road, self.company.chorus_deposit_road)
+        self.assertIn("keep it", wizard.report)
+
+    def test_the_report_is_in_french(self):
+        self._load_french()
+        self.emulator.works_submit_route = False
+        wizard = self._wizard(lang="fr_FR")
+        wizard.action_run()
+        self.assertIn("Flux Factur-X : accepté", wizard.report)
+        self.assertIn("Laissé sur la qualification de Chorus Pro", wizard.report)
+
+    def test_production_is_refused_in_french_before_any_call(self):
+        self._load_french()
+        wizard = self._wizard()
+        self.company.write({"chorus_siret": PRODUCTION_SIRET, "chorus_environment": "production"})
+        with self.assertRaises(UserError) as refused:
+            wizard.with_context(lang="fr_FR").action_run()
+        self.assertIn("qu'en qualification", str(refused.exception))
+        self.assertEqual(self.emulator.request_counts, {})
+
+    def test_the_administrator_runs_it_from_the_company_and_applies_the_road(self):
+        self.emulator.works_submit_route = False
+        self.start_tour(f"/odoo/action-base.action_res_company_form/{self.company.id}", "ediflex_diagnostic_tour",
+                        login="admin")
+        self.assertEqual(self.company.chorus_deposit_road, "facturx_flow")
+        self.assertTrue(self.emulator.pieces)
