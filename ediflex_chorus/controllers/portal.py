@@ -117,7 +117,10 @@ class SituationPortal(CustomerPortal):
             situation = self._document_check_access(SITUATION, situation_id)
         except (AccessError, MissingError):
             return None
-        return situation if self._may_decide(situation) else None
+        if not self._may_decide(situation):
+            return None
+        # As the person, with the rights the portal lacks: the tracking and the deposits are theirs, not OdooBot's.
+        return situation.with_user(request.env.user).sudo().with_company(situation.company_id)
 
     def _may_decide(self, situation):
         user = request.env.user

@@ -99,6 +99,8 @@ class TestPortal(ChorusCase):
         self.assertEqual(self._frames(situation), ["A4", "A6"])
         self.assertTrue(any("Accepted on the portal by Jeanne Martin" in body
                             for body in self._messages(situation)), "the chatter says who accepted")
+        tracking = situation.sudo().message_ids.filtered(lambda m: m.tracking_value_ids)[:1]
+        self.assertEqual(tracking.author_id, self.owner_contact, "the state change is theirs, not OdooBot's")
         self._send()
         accepted = self._deposits(situation).filtered(lambda d: d.frame == "A6")
         self.assertEqual(accepted.state, "sent")
