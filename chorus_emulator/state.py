@@ -3,6 +3,7 @@
 import collections
 import copy
 import datetime
+import os
 import secrets
 import threading
 import time
@@ -11,6 +12,9 @@ from .config import INVOICE_FIRST_STATUS, WORKS_FRAMES
 from .facts import FLOW_REJECTED, WORKS_STATUSES
 from .replies import business_error
 from .swagger import piece_statuses
+
+# When set, the file each issued access token is appended to (the test run checks that none reaches a log).
+TOKEN_LOG_VARIABLE = "CHORUS_EMULATOR_TOKEN_LOG"
 
 
 def now_iso():
@@ -27,6 +31,14 @@ def check_status(status):
     """Refuse (ValueError) a piece status that the official Factures Swagger does not know."""
     if status not in piece_statuses():
         raise ValueError(f"{status!r} is not a status of the official Factures Swagger (histoStatutCode)")
+
+
+def _note_token(token):
+    """Append an issued token to the file TOKEN_LOG_VARIABLE names, if any: the test run looks for each in its logs."""
+    path = os.environ.get(TOKEN_LOG_VARIABLE)
+    if path:
+        with open(path, "a", encoding="utf-8") as tokens:
+            tokens.write(token + "\n")
 
 
 class State:
@@ -71,6 +83,7 @@ class State:
             self._tokens = {token: expiry for token, expiry in self._tokens.items() if expiry > now}
             token = secrets.token_urlsafe(32)
             self._tokens[token] = now + lifetime
+            _note_token(token)
             return token, lifetime
 
     def token_valid(self, token):

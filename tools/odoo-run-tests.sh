@@ -16,6 +16,10 @@ run() { (cd "$odoo_path" && PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$pyth
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$db"; }
 trap cleanup EXIT
 
+# Every access token the emulators of the run issue, to look for in the logs at the end.
+export CHORUS_EMULATOR_TOKEN_LOG="$log.tokens"
+: >"$CHORUS_EMULATOR_TOKEN_LOG"
+
 echo "installing ediflex_chorus on $db and running its tests (log: $log)"
 run -i ediflex_chorus --test-enable --test-tags /ediflex_chorus --log-level=test >"$log" 2>&1
 install_rc=$?
@@ -40,10 +44,13 @@ if [ -n "$own_problems" ]; then
     echo "the addon logged warnings or errors of its own:"
     echo "$own_problems" | head -20
 fi
-# No secret of the tests (the emulator's, and those the tests type) may reach any log of the run.
+# No secret of the tests (the emulator's, those the tests type or give as the server's, and every access token
+# the emulators issued) may reach any log of the run.
 account=$(printf '%s' 'TECH_EDIFLEX_QUALIF@cpro.fr:Emulator-Password-2026' | base64 -w0)
-leaks=$(grep -hoF -e emulator-client-secret -e Emulator-Password-2026 -e "$account" -e Sup3r-S3cret-Pa55 \
-        -e piste-secret-xyz -e New-Password-2026 "$log" "$log.update" "$log.pytest" 2>/dev/null | sort | uniq -c)
+printf '%s\n' emulator-client-secret Emulator-Password-2026 "$account" Sup3r-S3cret-Pa55 piste-secret-xyz \
+    New-Password-2026 stale-database-value from-the-file id-from-the-environment typed-anyway >>"$log.tokens"
+leaks=$(grep -hoF -f "$log.tokens" "$log" "$log.update" "$log.pytest" 2>/dev/null | sort | uniq -c)
+echo "looked for $(wc -l <"$log.tokens") secrets and tokens in the logs of the run"
 if [ -n "$leaks" ]; then
     echo "SECRETS FOUND IN THE LOGS OF THE RUN:"
     echo "$leaks"
