@@ -46,30 +46,37 @@ class TestSecretDoors(ChorusCase):
         ]
 
     def test_no_web_client_door(self):
-        requests = [
-            ("read", [[self.company.id], [field]], {}) for field in CREDENTIALS
-        ] + [
-            ("search_read", [[], [field]], {}) for field in CREDENTIALS
-        ] + [
-            ("web_search_read", [[]], {"specification": {field: {}}}) for field in CREDENTIALS
-        ] + [
-            ("web_read_group", [[], [field], [field]], {}) for field in CREDENTIALS
-        ] + [
-            ("search_count", [[(field, "=", self.secrets[field])]], {}) for field in CREDENTIALS
-        ]
+        situation = self._situation()
         for user in self.users:
             self.authenticate(user.login, user.login)
-            for method, args, kwargs in requests:
-                with self.subTest(user=user.login, method=method, args=args, kwargs=kwargs), \
+            for model, method, args, kwargs in self._web_requests(user, situation):
+                with self.subTest(user=user.login, model=model, method=method, args=args, kwargs=kwargs), \
                         self.assertRaises(JsonRpcException) as caught:
                     self.make_jsonrpc_request("/web/dataset/call_kw", {
-                        "model": "res.company", "method": method, "args": args, "kwargs": kwargs})
+                        "model": model, "method": method, "args": args, "kwargs": kwargs})
                 self.assertEqual(caught.exception.args[0], ACCESS_ERROR)
             # What the web client reads of the company without naming a secret holds none.
             company = self.make_jsonrpc_request("/web/dataset/call_kw", {
                 "model": "res.company", "method": "web_read", "args": [[self.company.id]],
                 "kwargs": {"specification": dict.fromkeys(self.company.with_user(user).fields_get(), {})}})
             self._assert_no_secret(str(company))
+
+    def _web_requests(self, user, situation):
+        """(model, method, args, kwargs) of the web client's calls that name a secret, directly or by a relation."""
+        requests = []
+        for field in CREDENTIALS:
+            requests += [
+                ("res.company", "read", [[self.company.id], [field]], {}),
+                ("res.company", "search_read", [[], [field]], {}),
+                ("res.company", "web_search_read", [[]], {"specification": {field: {}}}),
+                ("res.company", "web_read_group", [[], [field], [field]], {}),
+                ("res.company", "search_count", [[(field, "=", self.secrets[field])]], {}),
+            ]
+            # The web client reads related records by a nested specification.
+            nested = {"specification": {"company_id": {"fields": {field: {}}}}}
+            requests += [("ediflex.situation", "web_read", [situation.ids], nested),
+                         ("res.users", "web_read", [user.ids], nested)]
+        return requests
 
     def test_no_settings_door(self):
         for user in self.users:
