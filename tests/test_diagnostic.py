@@ -6,6 +6,7 @@ notes, never from the core's constants: what the diagnostic reports is what the 
 
 import dataclasses
 import datetime
+import json
 
 import pytest
 from chorus_emulator.facts import FLOW_ERROR_DP_LABEL_KEY
@@ -54,7 +55,8 @@ def test_the_plan_tries_the_addons_way_first_on_each_road():
     assert [(v.code, v.flow_syntax, v.process_id) for v in flows] == [
         ("F1", ep.FLOW_SYNTAX_FACTURX, "A4"), ("F2", ep.FLOW_SYNTAX_FACTURX, Frame.A4.value),
         ("F3", "IN_DP_E4_GUESS", "A4"), ("F4", "IN_DP_E4_GUESS", Frame.A4.value)]
-    assert [v.current for v in flows] == [True, False, True, False]
+    assert [v.current for v in flows] == [True, False, False, False]
+    assert dg.plan(("IN_DP_E4_GUESS", ep.FLOW_SYNTAX_FACTURX))[4].flow_syntax == "IN_DP_E4_GUESS", "the company's first"
 
 
 def test_both_roads_taken_the_company_keeps_its_road_and_each_variant_is_told(emu, client):
@@ -159,6 +161,18 @@ def test_a_flow_without_final_report_by_the_end_of_the_wait_is_pending(emu, clie
     assert [probe.variant.code for probe in pending] == ["F1", "F2"]
     assert all(probe.flow_number and probe.errors for probe in pending)
     assert diagnosis.recommended_road == dg.ROAD_WORKS
+
+
+def test_the_pending_flows_are_followed_later_from_the_saved_diagnosis(emu, client):
+    emu.inject("flow_report", "server_error", count=None)
+    saved = diagnose(emu, client).to_dict()
+    emu.clear_faults()
+    diagnosis = dg.follow(client, dg.Diagnosis.from_dict(json.loads(json.dumps(saved))), wait_seconds=0)
+    assert outcomes(diagnosis) == {"W1": dg.ACCEPTED, "W2": dg.ACCEPTED, "W3": dg.ABSENT, "W4": dg.SKIPPED,
+                                   "F1": dg.ACCEPTED, "F2": dg.REFUSED}
+    f1 = diagnosis.probes[4]
+    assert f1.listed and f1.piece_id == emu.piece_by_number(f1.piece_number)["id"] and not f1.errors
+    assert diagnosis.started_at == NOW and diagnosis.pending == ()
 
 
 def test_the_reports_are_read_again_until_final(emu, client):

@@ -69,14 +69,7 @@ class Variant:
     attachment_as_list: bool | None = None
     flow_syntax: str = ""
     process_id: str = ""
-
-    @property
-    def current(self):
-        """Whether the addon deposits this way today (its constants; the flow syntax is a company setting)."""
-        if self.road == ROAD_WORKS:
-            return (self.submit_path == ep.OPERATIONS["works_submit"]
-                    and self.attachment_as_list == works.MAIN_ATTACHMENT_AS_LIST)
-        return self.process_id == facturx.business_process_id(DEFAULT_FRAME)
+    current: bool = False  # whether the addon deposits this way today (its constants and the company's syntax)
 
 
 @dataclass(frozen=True)
@@ -149,6 +142,21 @@ class Diagnosis:
         """The flows whose report was not final when the wait ended."""
         return tuple(probe for probe in self.probes if probe.outcome == PENDING)
 
+    def to_dict(self):
+        """Plain JSON-able data, so that the pending flows can be followed later (``from_dict``)."""
+        return {"probes": [dataclasses.asdict(probe) for probe in self.probes], "current_road": self.current_road,
+                "current_syntax": self.current_syntax,
+                "started_at": self.started_at.isoformat() if self.started_at else None}
+
+    @classmethod
+    def from_dict(cls, data):
+        """The Diagnosis that ``to_dict`` gave."""
+        probes = tuple(Probe(**{**item, "variant": Variant(**item["variant"]), "errors": tuple(item["errors"])})
+                       for item in data["probes"])
+        started = data.get("started_at")
+        return cls(probes, data["current_road"], data["current_syntax"],
+                   datetime.datetime.fromisoformat(started) if started else None)
+
 
 def ensure_qualification(client):
     """Refuse (DiagnosticRefused) a client of production, by its environment or by its API base."""
@@ -158,19 +166,25 @@ def ensure_qualification(client):
 
 
 def plan(syntaxes=(ep.FLOW_SYNTAX_FACTURX,), roads=ROADS, frame=DEFAULT_FRAME):
-    """The variants to try: the addon's current way first on each road, then the other candidates."""
+    """The variants to try: the addon's current way first on each road, then the other candidates.
+
+    The first syntax is the company's; the addon's way is its constants (the first path of WORKS_SUBMIT_PATHS,
+    MAIN_ATTACHMENT_AS_LIST, the frame's short code in BT-23) with that syntax.
+    """
     variants = []
     if ROAD_WORKS in roads:
         shapes = (works.MAIN_ATTACHMENT_AS_LIST, not works.MAIN_ATTACHMENT_AS_LIST)
         combos = [(path, shape) for path in ep.WORKS_SUBMIT_PATHS for shape in shapes]
-        variants += [Variant(ROAD_WORKS, f"W{index}", submit_path=path, attachment_as_list=shape)
+        variants += [Variant(ROAD_WORKS, f"W{index}", submit_path=path, attachment_as_list=shape,
+                             current=(path, shape) == combos[0])
                      for index, (path, shape) in enumerate(combos[:MAX_VARIANTS_PER_ROAD], start=1)]
     if ROAD_FLOW in roads:
         frame = Frame(frame)
         spellings = (facturx.business_process_id(frame), frame.value)
         unique = list(dict.fromkeys(syntax.strip() for syntax in syntaxes if syntax and syntax.strip()))
         combos = [(syntax, spelling) for syntax in unique for spelling in spellings]
-        variants += [Variant(ROAD_FLOW, f"F{index}", flow_syntax=syntax, process_id=spelling)
+        variants += [Variant(ROAD_FLOW, f"F{index}", flow_syntax=syntax, process_id=spelling,
+                             current=(syntax, spelling) == combos[0])
                      for index, (syntax, spelling) in enumerate(combos[:MAX_VARIANTS_PER_ROAD], start=1)]
     return tuple(variants)
 
@@ -268,8 +282,8 @@ def _follow_flows(client, probes, wait_seconds, clock, sleep):
 
 
 def _look_up(client, probes, since):
-    """The accepted probes marked listed or not by one pass of the works search (ids completed from it)."""
-    if not any(probe.accepted for probe in probes):
+    """The accepted probes not looked up yet, marked listed or not by one pass of the works search (ids too)."""
+    if not any(probe.accepted and probe.listed is None for probe in probes):
         return probes
     try:
         found = {piece.number: piece for page in client.works_pages(since=since) for piece in page}
@@ -277,7 +291,7 @@ def _look_up(client, probes, since):
         return probes  # listed stays unknown: the deposits' verdicts stand
     return [dataclasses.replace(probe, listed=probe.piece_number in found,
                                 piece_id=probe.piece_id or getattr(found.get(probe.piece_number), "id", None))
-            if probe.accepted else probe for probe in probes]
+            if probe.accepted and probe.listed is None else probe for probe in probes]
 
 
 def _skip_absent_paths(variant, probes):
@@ -310,6 +324,15 @@ def run(client, situation, variants, current_road=ROAD_WORKS, current_syntax=ep.
             probes.append(_probe_works(client, variant, numbered, frame))
         else:
             probes.append(_probe_flow(client, variant, numbered, frame))
-    probes = _follow_flows(client, probes, wait_seconds, clock, sleep)
-    probes = _look_up(client, probes, now - SEARCH_MARGIN)
-    return Diagnosis(tuple(probes), current_road, current_syntax, now)
+    diagnosis = Diagnosis(tuple(probes), current_road, current_syntax, now)
+    return follow(client, diagnosis, wait_seconds, clock, sleep)
+
+
+def follow(client, diagnosis, wait_seconds=WAIT_SECONDS, clock=time.monotonic, sleep=time.sleep):
+    """``diagnosis`` once its pending flows' reports are read again (up to ``wait_seconds``) and the pieces
+    accepted since are looked up in the works search. Qualification only, like ``run``.
+    """
+    ensure_qualification(client)
+    probes = _follow_flows(client, list(diagnosis.probes), wait_seconds, clock, sleep)
+    probes = _look_up(client, probes, (diagnosis.started_at or datetime.datetime.now(datetime.UTC)) - SEARCH_MARGIN)
+    return dataclasses.replace(diagnosis, probes=tuple(probes))

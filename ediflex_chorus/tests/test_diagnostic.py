@@ -102,3 +102,18 @@ class TestDiagnostic(ChorusCase):
                         login="admin")
         self.assertEqual(self.company.chorus_deposit_road, "facturx_flow")
         self.assertTrue(self.emulator.pieces)
+
+    def test_pending_flows_are_read_again_from_the_form(self):
+        self.company.chorus_deposit_road = "facturx_flow"
+        self.company.chorus_flow_syntax = "IN_DP_E2_CII_FACTURX"
+        self.emulator.works_submit_route = False
+        self.emulator.inject("flow_report", "server_error", count=None)
+        wizard = self._wizard()
+        wizard.action_run()
+        self.assertEqual((wizard.pending_count, wizard.recommended_road), (2, False))
+        self.assertIn("no final report yet", wizard.report)
+        self.emulator.clear_faults()
+        wizard.action_follow()
+        self.assertEqual((wizard.pending_count, wizard.recommended_road), (0, "facturx_flow"))
+        self.assertFalse(wizard.can_apply, "the company already deposits this way")
+        self.assertIn("Factur-X flow: accepted", wizard.report)

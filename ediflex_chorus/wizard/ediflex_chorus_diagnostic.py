@@ -51,6 +51,18 @@ class EdiflexChorusDiagnostic(models.TransientModel):
     recommended_road = fields.Selection(DEPOSIT_ROADS, readonly=True)
     recommended_syntax = fields.Char(readonly=True)
     left_numbers = fields.Char(string="Test Pieces Left on Chorus Pro", readonly=True)
+    pending_count = fields.Integer(string="Flows Without Final Report", readonly=True)
+    diagnosis_data = fields.Json(readonly=True)  # the core's Diagnosis, to follow its pending flows later
+    can_apply = fields.Boolean(compute="_compute_can_apply")
+
+    @api.depends("recommended_road", "recommended_syntax", "company_id.chorus_deposit_road",
+                 "company_id.chorus_flow_syntax")
+    def _compute_can_apply(self):
+        for wizard in self:
+            company, road = wizard.company_id, wizard.recommended_road
+            wizard.can_apply = bool(road) and (road != company.chorus_deposit_road or (
+                road == dg.ROAD_FLOW and bool(wizard.recommended_syntax)
+                and wizard.recommended_syntax != company.chorus_flow_syntax))
 
     # ------------------------------------------------------------------ buttons
 
@@ -60,10 +72,25 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         self._store(self._diagnose())
         return self._reopen()
 
+    def action_follow(self):
+        """Read the reports of the flows still pending again, and update the report."""
+        self.ensure_one()
+        if not self.diagnosis_data:
+            raise UserError(self.env._("Run the diagnostic first."))
+        company = self.company_id.sudo()
+        if company.chorus_environment != "qualification":
+            raise UserError(self._refusal_text("production"))
+        with self.env["ediflex.chorus.connector"]._client(company) as client:
+            self._store(dg.follow(client, dg.Diagnosis.from_dict(self.diagnosis_data),
+                                  wait_seconds=max(0, self.wait_seconds)))
+        return self._reopen()
+
     def _store(self, diagnosis):
         """Keep what the form shows of ``diagnosis``: the report, the road and syntax to offer, the pieces left."""
         self.write({
             "state": "done",
+            "diagnosis_data": diagnosis.to_dict(),
+            "pending_count": len(diagnosis.pending),
             "report": self._report_html(diagnosis),
             "recommended_road": diagnosis.recommended_road,
             "recommended_syntax": diagnosis.recommended_syntax or False,
