@@ -36,10 +36,10 @@ class TestBadInput(ChorusCase):
             state[model] = self.env.cr.fetchone()
         return state
 
-    def _refused(self, expected, situation_values=None, prepare=None):
+    def _refused(self, expected, situation_values=None, prepare=None, situation=None):
         if prepare:
             prepare()
-        situation = self._situation(**(situation_values or {}))
+        situation = situation or self._situation(**(situation_values or {}))
         before = self._database()
         with self.assertRaises(UserError) as caught:
             situation.with_context(lang="fr_FR").action_present()
@@ -148,6 +148,29 @@ class TestBadInput(ChorusCase):
             self.assertIn("Code Structure", str(caught.exception))
             self.assertIn(expected, str(caught.exception))
             self.assertEqual(self.company.chorus_siret, self.seed.contractor.siret, "nothing changes")
+
+    def test_imported_bad_data_is_refused_in_french(self):
+        # The import door (what Odoo's import runs): the lines arrive as typed, and presenting refuses them.
+        fields = ["contract_number", "owner_id/.id", "manager_id/.id", "period_start", "period_end", "date",
+                  "line_ids/name", "line_ids/contract_amount", "line_ids/progress_percent"]
+        rows = [["M" * 51, str(self.owner.id), str(self.manager.id), "2026-10-31", "2026-10-01", "2026-11-02",
+                 "Terrassement", "10000", "-5"],
+                ["", "", "", "", "", "", "Fondations", "20000", "150"]]
+        result = self.env["ediflex.situation"].with_user(self.user).with_context(lang="fr_FR").load(fields, rows)
+        self.assertEqual(result["messages"], [])
+        situation = self.env["ediflex.situation"].browse(result["ids"])
+        self.assertEqual(len(situation.line_ids), 2)
+        for expected in ("au plus 50 caractères", "La période se termine", "ne doit pas être négatif",
+                         "entre 0 et 100"):
+            with self.subTest(expected):
+                self._refused(expected, prepare=None, situation=situation)
+
+    def test_a_bad_siret_imported_into_the_company_is_refused_there(self):
+        result = self.env["res.company"].with_context(lang="fr_FR").load(
+            ["id", "chorus_siret"], [[self.company.get_external_id()[self.company.id], "123456789012345"]])
+        self.assertFalse(result["ids"])
+        self.assertIn("15 chiffres saisis", result["messages"][0]["message"])
+        self.assertEqual(self.company.chorus_siret, self.seed.contractor.siret, "nothing changes")
 
     def test_chorus_pro_not_activated_validates_and_sends_nothing(self):
         self.company.chorus_enabled = False
