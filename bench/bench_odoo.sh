@@ -17,5 +17,10 @@ if ! find_odoo_python; then
 fi
 require_odoo
 kept_addon_database "$DB" || exit 1
+# The button over HTTP runs on a copy, which a real server commits to; the copy goes at the end.
+copy="${DB}_http"
+trap 'dropdb --if-exists "$copy" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$copy"' EXIT
+dropdb --if-exists "$copy" >/dev/null 2>&1
+createdb -T "$DB" "$copy" || exit 1
 echo "Odoo figures (Odoo 18 at $ODOO_PATH, database $DB):"
-exec "$odoo_python" "$here/bench/bench_odoo.py" --odoo-path "$ODOO_PATH" -d "$DB" "$@"
+"$odoo_python" "$here/bench/bench_odoo.py" --odoo-path "$ODOO_PATH" -d "$DB" --http-database "$copy" "$@"
