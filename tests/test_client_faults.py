@@ -302,3 +302,19 @@ def test_credentials_and_client_repr_hide_secrets(emu):
     chorus = ChorusClient(creds, api_base=emu.url)
     assert_no_secret(emu, repr(creds), str(creds), repr(chorus))
     assert creds.client_id in repr(creds) and creds.login in repr(creds)
+
+
+@pytest.mark.parametrize("body", ['{"unexpected": true}', "<html>Bad Request</html>", '{"error": ""}'])
+def test_token_400_without_an_oauth_error_is_a_passing_glitch(client, emu, body):
+    # A gateway's 400 page on the token endpoint is no credential refusal: retried, not "rejected".
+    emu.inject("token", "malformed", http_status=400, body=body, content_type="application/json")
+    error = failure(client)
+    assert type(error) is ChorusProtocolError and error.retryable and error.operation == "token"
+    assert search_all(client) == []
+
+
+def test_token_400_with_an_oauth_error_is_a_refusal(client, emu):
+    emu.inject("token", "malformed", http_status=400, body='{"error": "invalid_client"}',
+               content_type="application/json")
+    error = failure(client)
+    assert type(error) is ChorusAuthError and not error.retryable and error.code == "invalid_client"

@@ -106,6 +106,16 @@ def _as_int(value, default):
         return default
 
 
+def _oauth_error(response):
+    """The OAuth2 ``error`` code of a token endpoint's answer, or None when the body carries none."""
+    try:
+        payload = json.loads(response.content)
+    except ValueError:
+        return None
+    error = payload.get("error") if isinstance(payload, dict) else None
+    return error if isinstance(error, str) and error else None
+
+
 def _b64(content):
     """Base64 text of bytes."""
     return base64.b64encode(content).decode("ascii")
@@ -198,7 +208,8 @@ class ChorusClient:
         response = self._http(TOKEN_OPERATION, "POST", self.token_url, data=form,
                               headers={"Accept": "application/json"})
         status = response.status_code
-        if status in (400, 401):
+        # A 400 is a refusal only with an OAuth2 error (RFC 6749, 5.2): a gateway's 400 page is a passing glitch.
+        if status == 401 or (status == 400 and _oauth_error(response)):
             raise self._token_refusal(response)
         self._check_status(TOKEN_OPERATION, status)
         payload = self._json(TOKEN_OPERATION, response)
