@@ -37,9 +37,10 @@ for key in ("no_rules", "moe"):
     partner.action_chorus_sync()
     partners[key] = partner
 # The project owner's person on the portal: accepts or refuses presented situations at /my/situations.
-owner_contact = Partner.search([("parent_id", "=", partners["no_rules"].id), ("email", "=", "mairie@qualif-sur-mer.fr")],
-                               limit=1) or Partner.create({"name": "Claire Durand", "email": "mairie@qualif-sur-mer.fr",
-                                                           "parent_id": partners["no_rules"].id, "lang": "fr_FR"})
+town_hall = {"name": "Claire Durand", "email": "mairie@qualif-sur-mer.fr", "parent_id": partners["no_rules"].id,
+             "lang": "fr_FR"}
+owner_contact = Partner.search([("parent_id", "=", town_hall["parent_id"]), ("email", "=", town_hall["email"])],
+                               limit=1) or Partner.create(town_hall)
 Users = env["res.users"].with_context(no_reset_password=True)  # noqa: F821
 if not Users.search([("login", "=", "mairie")]):
     Users.create({"login": "mairie", "password": "mairie", "partner_id": owner_contact.id,
