@@ -38,7 +38,7 @@ def size():
 @pytest.fixture(scope="session", autouse=True)
 def figures():
     """Figures of the run by case, written to SOAK_RESULTS at the end."""
-    found = {"sizes": sizes()}
+    found = {"sizes": sizes(), "commit": os.environ.get("SOAK_COMMIT", "?")}
     started = time.monotonic()
     yield found
     found["total_seconds"] = round(time.monotonic() - started, 1)

@@ -114,6 +114,13 @@ def audit(rpc, emulator, situation_ids, frames=("A4", "A6")):
     }
 
 
+def told(counts):
+    """The audit as lines a person reads when an assertion fails: each count, then each problem."""
+    lines = [f"{key}: {value}" for key, value in counts.items() if key != "problems"]
+    lines += [f"{kind}: {detail}" for kind, detail in counts["problems"]]
+    return "\n".join(lines)
+
+
 def _judge(deposit, found):
     """What a deposit's state says against the pieces of its number on the emulator."""
     state = deposit["state"]

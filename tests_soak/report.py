@@ -11,6 +11,7 @@ import datetime
 import json
 import os
 import sys
+import textwrap
 
 TITLE = "## Crashes, concurrency and faults (make soak)"
 
@@ -33,7 +34,8 @@ def section(found):
     lines = [
         TITLE,
         "",
-        f"`make soak` on {day}, one run on this project's 2-core machine (shared), against real Odoo 18 server "
+        f"`make soak` on {day} at commit `{found.get('commit', '?')}`, one run of {minutes(found['total_seconds'])} "
+        "on this project's 2-core machine (shared), against real Odoo 18 server "
         "processes (`odoo-bin --workers=0` with cron threads, on free loopback ports, started and killed by the suite "
         "in `tests_soak/`) and the emulator; the figures come from comparing Odoo's deposits (JSON-RPC) with the "
         "pieces the emulator holds. `make test` runs the same suite small "
@@ -67,8 +69,9 @@ def section(found):
         f"| | deposits whose state does not match Chorus Pro | {faults['state_mismatches']} |",
         f"| | attempts per deposit (mean / max) | {ratio(faults['attempts'], deposits)} / {faults['max_attempts']} |",
         f"| | retried by hand (automatic attempts over) | {faults['retried_by_hand']} |",
-        f"| | time under faults / drain after | {faults['seconds_under_faults']} s ({per_case}) / "
-        f"{faults['seconds_to_drain']} s in {faults['drain_rounds']} round(s) |",
+        f"| | time of the cases, the users' clicks included (each renders the PDF copy) / drain after | "
+        f"{faults['seconds_under_faults']} s ({per_case}) / {faults['seconds_to_drain']} s in "
+        f"{faults['drain_rounds']} round(s) |",
         f"| whole run | wall time | {found['total_seconds']} s |",
         "",
         "How: lost = a deposit of a presented or accepted situation that is not on Chorus Pro and not truly rejected "
@@ -81,11 +84,16 @@ def section(found):
         f"{sizes['real_timeouts']} answer(s) held past the client's 30 s timeout.",
         "",
     ]
-    return "\n".join(lines)
+    # Prose wrapped as the rest of the file; table rows stay one line each.
+    return "\n".join(line if line.startswith("|") else textwrap.fill(line, 116) for line in lines)
+
+
+def minutes(seconds):
+    return f"{int(seconds // 60)} min {int(seconds % 60)} s"
 
 
 def sizes_short():
-    return "18 situations, a queue of 12 deposits, 2 kills, well under 3 minutes"
+    return "18 situations, a queue of 12 deposits, 2 kills: about 2 minutes"
 
 
 def write(path, text):

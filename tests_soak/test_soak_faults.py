@@ -158,10 +158,11 @@ def test_situations_through_every_fault_in_turn_and_together(odoo, emulator, fre
         "business_errors_played": emulator_business_errors(cases), "seconds_under_faults": round(drained - started, 1),
         "seconds_to_drain": round(ended - drained, 1),
     }
-    assert counts["deposits"] == 2 * count, counts
-    assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["false_rejections"] == 0, counts
-    assert counts["state_mismatches"] == 0, counts
-    assert counts["on_chorus_pro"] + counts["true_rejections"] == 2 * count, counts
+    told = ledger.told(counts)
+    assert counts["deposits"] == 2 * count, told
+    assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["false_rejections"] == 0, told
+    assert counts["state_mismatches"] == 0, told
+    assert counts["on_chorus_pro"] + counts["true_rejections"] == 2 * count, told
 
 
 def _play(chaos, rpc, emulator, case, batch):

@@ -87,8 +87,9 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
         "failed_sender_runs": sum(len(found["failed_runs"]) for found in shell_figures) + len(server_errors),
         "seconds": round(elapsed, 1),
     }
-    assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["state_mismatches"] == 0, counts
-    assert counts["on_chorus_pro"] == 2 * situations_count and submissions == 2 * situations_count, counts
+    told = ledger.told(counts)
+    assert counts["lost"] == 0 and counts["duplicated"] == 0 and counts["state_mismatches"] == 0, told
+    assert counts["on_chorus_pro"] == 2 * situations_count and submissions == 2 * situations_count, told
     failed = [run for found in shell_figures for run in found["failed_runs"]]
     assert not failed and not server_errors, failed + server_errors[:10]
 

@@ -13,6 +13,7 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || exit 1; fi
 "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt" || exit 1
 results="$here/var/soak-results.json"
 rm -f "$results"
+SOAK_COMMIT=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "?") \
 ODOO_PATH="$ODOO_PATH" ODOO_PYTHON="$odoo_python" SOAK_RESULTS="$results" SOAK_N=${SOAK_N:-200} \
     SOAK_QUEUE=${SOAK_QUEUE:-200} SOAK_CRASHES=${SOAK_CRASHES:-10} SOAK_REAL_TIMEOUTS=${SOAK_REAL_TIMEOUTS:-2} \
     "$venv/bin/python" -m pytest "$here/tests_soak" -q -p no:cacheprovider -rs
