@@ -121,7 +121,7 @@ if [[ $pytest_status == "DID NOT RUN"* || $pytest_status == *MISMATCH* ]]; then
     echo "!!! WARNING: THE PYTEST-ODOO ROUTE FAILED: $pytest_status !!!"
 fi
 if [[ $soak_status == SKIPPED* ]]; then
-    echo "!!! WARNING: THE CRASH, CONCURRENCY AND FAULT SUITE WAS SKIPPED: $soak_status !!!"
+    echo "!!! WARNING: THE CRASH, CONCURRENCY AND FAULT SUITE WAS SKIPPED: ${soak_status#SKIPPED: } !!!"
 fi
 if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
