@@ -310,6 +310,8 @@ class ChorusClient:
         """The answer of a 2xx/4xx whose codeRetour is 0, else the matching ChorusError."""
         status = response.status_code
         self._check_status(operation, status)
+        if status == ep.TOO_LARGE_STATUS:
+            raise self._too_large(operation, response, token)
         payload = self._json(operation, response)
         code = payload.get("codeRetour")
         if code is None:
@@ -323,6 +325,19 @@ class ChorusClient:
         label = self._scrub(payload.get("libelle"), token) or "no label"
         raise ChorusBusinessError(label, code=self._scrub(code, token) if isinstance(code, str) else code,
                                   http_status=status, operation=operation)
+
+    def _too_large(self, operation, response, token):
+        """ChorusBusinessError for an HTTP 413: the file refused for its size, with Chorus Pro's code and label
+        when the answer carries them (the gateway's own page does not: retrying would get the same 413).
+        """
+        try:
+            payload = json.loads(response.content)
+        except ValueError:
+            payload = None
+        payload = payload if isinstance(payload, dict) else {}
+        code = _as_int(payload.get("codeRetour"), None) or ep.TOO_LARGE_STATUS
+        label = self._scrub(payload.get("libelle"), token) or "the file is too large for Chorus Pro"
+        return ChorusBusinessError(label, code=code, http_status=response.status_code, operation=operation)
 
     # ------------------------------------------------------------------ pages
 

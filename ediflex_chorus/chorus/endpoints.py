@@ -58,6 +58,7 @@ ACCOUNT_HEADER = "cpro-account"
 CONTENT_TYPE = "application/json;charset=utf-8"
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # a file must be strictly smaller
+TOO_LARGE_STATUS = 413  # HTTP status of a file refused for its size (shared notes, section 2): no passing glitch
 MAX_NAME_LENGTH = 50
 MAX_REFERENCE_LENGTH = 50  # contract number, commitment number (numeroBonCommande)
 MAX_PIECE_NUMBER_LENGTH = 20  # numeroFactureSaisi: the official field length
