@@ -28,9 +28,10 @@ class Emulator:
 
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
                  max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True,
-                 works_submit_route=True, ids_as_strings=False):
+                 works_submit_route=True, ids_as_strings=False, works_submit_legacy_route=False):
         self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key,
-                        flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings)
+                        flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings,
+                        works_submit_legacy_route=works_submit_legacy_route)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -201,6 +202,15 @@ class Emulator:
     @works_submit_route.setter
     def works_submit_route(self, value):
         self._api.works_submit_route = bool(value)
+
+    @property
+    def works_submit_legacy_route(self):
+        """Whether the pre-PISTE name facturesTravaux/v1/soumettreFactureTravaux exists (UNCERTAIN; off by default)."""
+        return self._api.works_submit_legacy_route
+
+    @works_submit_legacy_route.setter
+    def works_submit_legacy_route(self, value):
+        self._api.works_submit_legacy_route = bool(value)
 
     # -- deposits -----------------------------------------------------------------------------------------------
     @property

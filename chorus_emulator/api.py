@@ -42,6 +42,7 @@ _HANDLERS = {
     "invoice_pdf_deposit": (invoice_pdf.deposit_pdf, "POST", schemas.PDF_DEPOSIT),
     "invoice_submit": (deposits.submit_invoice, "POST", schemas.SUBMIT),
     "works_submit": (deposits.submit_works, "POST", schemas.SUBMIT),
+    "works_submit_legacy": (deposits.submit_works, "POST", schemas.SUBMIT),
     "flow_deposit": (files.deposit_flow, "POST", schemas.FLOW_DEPOSIT),
     "flow_report": (files.flow_report, "POST", schemas.FLOW_REPORT),
     "invoice_search_supplier": (searches.search_supplier, "POST", None),
@@ -66,7 +67,7 @@ class Api:
 
     def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
                  works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True, works_submit_route=True,
-                 ids_as_strings=False):
+                 ids_as_strings=False, works_submit_legacy_route=False):
         if works_submit_id_key is not None and works_submit_id_key not in WORKS_SUBMIT_ID_KEYS:
             raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, "
                              f"not {works_submit_id_key!r}")
@@ -78,10 +79,12 @@ class Api:
         # - works_submit_id_key: the key of the piece id in the works submission's answer (None: no id);
         # - ids_as_strings: whether the works search gives ids and amounts as strings;
         # - flow_works_frames: whether a Factur-X flow may carry a works frame (A4...) in BT-23;
-        # - works_submit_route: whether facturesTravaux/v1/soumettre exists (False: 404 like an unknown path).
+        # - works_submit_route: whether facturesTravaux/v1/soumettre exists (False: 404 like an unknown path);
+        # - works_submit_legacy_route: whether its pre-PISTE name soumettreFactureTravaux exists (True: same piece).
         self._initial_answers = {"works_submit_id_key": works_submit_id_key, "ids_as_strings": bool(ids_as_strings),
                                  "flow_works_frames": bool(flow_works_frames),
-                                 "works_submit_route": bool(works_submit_route)}
+                                 "works_submit_route": bool(works_submit_route),
+                                 "works_submit_legacy_route": bool(works_submit_legacy_route)}
         self._restore_answers()
         self.routes = build_routes()
         self.swagger = structures_swagger()
@@ -135,11 +138,19 @@ class Api:
         if parts[2] not in self.subscribed:
             raise gateway_error(403, f"The application is not subscribed to the API {parts[2]}")
         route = self.routes.get(path)
-        if route is None or (route.name == "works_submit" and not self.works_submit_route):
+        if route is None or not self._served(route):
             raise gateway_error(404, "No resources match requested URI")
         if method != route.method:
             raise gateway_error(405, f"Use {route.method}", {"Allow": route.method})
         return route
+
+    def _served(self, route):
+        """Whether a route of an uncertain path is served as now set (every other route is)."""
+        if route.name == "works_submit":
+            return self.works_submit_route
+        if route.name == "works_submit_legacy":
+            return self.works_submit_legacy_route
+        return True
 
     def _authenticate(self, headers):
         scheme, _space, token = (headers.get("Authorization") or "").partition(" ")

@@ -10,7 +10,8 @@ POST   /_emulator/reset          {"tokens"?: bool} forget deposits, counts and f
 POST   /_emulator/reset-counts   request counts back to zero
 POST   /_emulator/expire-tokens  every issued token becomes invalid
 POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families], "works_submit_id_key"?: key or null,
-                                  "ids_as_strings"?: bool, "flow_works_frames"?: bool, "works_submit_route"?: bool}
+                                  "ids_as_strings"?: bool, "flow_works_frames"?: bool, "works_submit_route"?: bool,
+                                  "works_submit_legacy_route"?: bool}
 """
 
 import json
@@ -103,7 +104,7 @@ def _config(api, data, base_url):
         api.works_submit_id_key = key
     if "ids_as_strings" in data:
         api.ids_as_strings = bool(data["ids_as_strings"])
-    for name in ("flow_works_frames", "works_submit_route"):
+    for name in ("flow_works_frames", "works_submit_route", "works_submit_legacy_route"):
         if name in data:
             if not isinstance(data[name], bool):
                 raise TypeError(f"{name}: true or false, not {data[name]!r}")

@@ -19,6 +19,8 @@ OPERATIONS = {
     "invoice_pdf_deposit": "/cpro/factures/v1/deposer/pdf",
     "invoice_submit": "/cpro/factures/v1/soumettre",
     "works_submit": "/cpro/facturesTravaux/v1/soumettre",  # UNCERTAIN in the notes: path and answer
+    # UNCERTAIN: the works submission's name before PISTE (notes, section 2), served only when set so.
+    "works_submit_legacy": "/cpro/facturesTravaux/v1/soumettreFactureTravaux",
     "flow_deposit": "/cpro/factures/v1/deposer/flux",
     "flow_report": "/cpro/transverses/v1/consulterCRDetaille",
     "invoice_search_supplier": "/cpro/factures/v1/rechercher/fournisseur",

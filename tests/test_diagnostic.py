@@ -86,6 +86,19 @@ def test_no_works_submission_route_the_flow_road_is_recommended(emu, client):
     assert emu.request_counts.get(SUBMIT) == 1, "a path that does not exist is not tried twice"
 
 
+def test_only_the_pre_piste_name_of_the_works_submission_the_diagnostic_finds_it(emu, client):
+    emu.works_submit_route = False
+    emu.works_submit_legacy_route = True
+    diagnosis = diagnose(emu, client)
+    assert outcomes(diagnosis) == {"W1": dg.ABSENT, "W2": dg.SKIPPED, "W3": dg.ACCEPTED, "W4": dg.ACCEPTED,
+                                   "F1": dg.ACCEPTED, "F2": dg.REFUSED}
+    accepted = [probe for probe in diagnosis.of_road(dg.ROAD_WORKS) if probe.accepted]
+    assert {probe.variant.submit_path for probe in accepted} == {OLD_SUBMIT}
+    assert all(probe.piece_id == emu.piece_by_number(probe.piece_number)["id"] for probe in accepted)
+    assert emu.request_counts.get(OLD_SUBMIT) == 2 and emu.request_counts.get(SUBMIT) == 1
+    assert diagnosis.recommended_road == dg.ROAD_WORKS
+
+
 def test_no_works_frame_in_flows_the_works_road_is_recommended(emu, client):
     emu.flow_works_frames = False
     diagnosis = diagnose(emu, client, current_road=dg.ROAD_FLOW)
