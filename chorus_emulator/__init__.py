@@ -12,7 +12,7 @@ Run alone: ``python -m chorus_emulator (from the repository root) --port 8089``.
 import functools
 import threading
 
-from .api import Api
+from .api import Api, check_attachment_shape
 from .config import DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE
 from .facts import TOKEN_PATH, WORKS_STATUSES, WORKS_SUBMIT_ID_KEYS
 from .faults import KINDS as FAULT_KINDS
@@ -28,10 +28,12 @@ class Emulator:
 
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
                  max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True,
-                 works_submit_route=True, ids_as_strings=False, works_submit_legacy_route=False):
+                 works_submit_route=True, ids_as_strings=False, works_submit_legacy_route=False,
+                 works_attachment_shape=None):
         self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key,
                         flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings,
-                        works_submit_legacy_route=works_submit_legacy_route)
+                        works_submit_legacy_route=works_submit_legacy_route,
+                        works_attachment_shape=works_attachment_shape)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -211,6 +213,16 @@ class Emulator:
     @works_submit_legacy_route.setter
     def works_submit_legacy_route(self, value):
         self._api.works_submit_legacy_route = bool(value)
+
+    @property
+    def works_attachment_shape(self):
+        """The only shape of pieceJointePrincipale the works submission takes ("list", "object"; None: both)."""
+        return self._api.works_attachment_shape
+
+    @works_attachment_shape.setter
+    def works_attachment_shape(self, shape):
+        check_attachment_shape(shape)
+        self._api.works_attachment_shape = shape
 
     # -- deposits -----------------------------------------------------------------------------------------------
     @property

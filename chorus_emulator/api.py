@@ -8,7 +8,7 @@ import logging
 
 from . import deposits, files, invoice_pdf, schemas, searches, structures
 from .config import API_FAMILIES, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE, SERVED_OPERATIONS
-from .facts import TOKEN_PATH, WORKS_SUBMIT_ID_KEYS
+from .facts import TOKEN_PATH, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
 from .faults import FaultTable
 from .replies import ApiError, business_error, gateway_error
 from .state import State
@@ -62,15 +62,22 @@ def build_routes():
     }
 
 
+def check_attachment_shape(shape):
+    """Refuse (ValueError) a works_attachment_shape that is none of WORKS_ATTACHMENT_SHAPES nor None."""
+    if shape is not None and shape not in WORKS_ATTACHMENT_SHAPES:
+        raise ValueError(f"works_attachment_shape must be one of {WORKS_ATTACHMENT_SHAPES} or None, not {shape!r}")
+
+
 class Api:
     """The emulated service: state, faults and routes; ``handle`` turns a request into a Reply."""
 
     def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
                  works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True, works_submit_route=True,
-                 ids_as_strings=False, works_submit_legacy_route=False):
+                 ids_as_strings=False, works_submit_legacy_route=False, works_attachment_shape=None):
         if works_submit_id_key is not None and works_submit_id_key not in WORKS_SUBMIT_ID_KEYS:
             raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, "
                              f"not {works_submit_id_key!r}")
+        check_attachment_shape(works_attachment_shape)
         self.state = State(seed, token_lifetime)
         self.faults = FaultTable()
         self.subscribed = set(subscribed)
@@ -80,11 +87,13 @@ class Api:
         # - ids_as_strings: whether the works search gives ids and amounts as strings;
         # - flow_works_frames: whether a Factur-X flow may carry a works frame (A4...) in BT-23;
         # - works_submit_route: whether facturesTravaux/v1/soumettre exists (False: 404 like an unknown path);
-        # - works_submit_legacy_route: whether its pre-PISTE name soumettreFactureTravaux exists (True: same piece).
+        # - works_submit_legacy_route: whether its pre-PISTE name soumettreFactureTravaux exists (True: same piece);
+        # - works_attachment_shape: the only shape of pieceJointePrincipale it takes ("list", "object"; None: both).
         self._initial_answers = {"works_submit_id_key": works_submit_id_key, "ids_as_strings": bool(ids_as_strings),
                                  "flow_works_frames": bool(flow_works_frames),
                                  "works_submit_route": bool(works_submit_route),
-                                 "works_submit_legacy_route": bool(works_submit_legacy_route)}
+                                 "works_submit_legacy_route": bool(works_submit_legacy_route),
+                                 "works_attachment_shape": works_attachment_shape}
         self._restore_answers()
         self.routes = build_routes()
         self.swagger = structures_swagger()

@@ -11,11 +11,13 @@ POST   /_emulator/reset-counts   request counts back to zero
 POST   /_emulator/expire-tokens  every issued token becomes invalid
 POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families], "works_submit_id_key"?: key or null,
                                   "ids_as_strings"?: bool, "flow_works_frames"?: bool, "works_submit_route"?: bool,
-                                  "works_submit_legacy_route"?: bool}
+                                  "works_submit_legacy_route"?: bool,
+                                  "works_attachment_shape"?: "list", "object" or null}
 """
 
 import json
 
+from .api import check_attachment_shape
 from .config import API_FAMILIES, CONTROL_PREFIX
 from .facts import WORKS_SUBMIT_ID_KEYS
 from .replies import Reply
@@ -102,6 +104,9 @@ def _config(api, data, base_url):
         if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
             raise ValueError(f"works_submit_id_key: one of {', '.join(WORKS_SUBMIT_ID_KEYS)} or null")
         api.works_submit_id_key = key
+    if "works_attachment_shape" in data:
+        check_attachment_shape(data["works_attachment_shape"])
+        api.works_attachment_shape = data["works_attachment_shape"]
     if "ids_as_strings" in data:
         api.ids_as_strings = bool(data["ids_as_strings"])
     for name in ("flow_works_frames", "works_submit_route", "works_submit_legacy_route"):

@@ -34,6 +34,7 @@ def _submit(api, body, kind):
     _check_recipient_rules(recipient, body)
     if kind == "works":
         _check_validator(api, body, frame)
+        _check_attachment_shape(api, body)
     _check_attachments(api, body)
     _check_date(body)
     _check_amounts(body)
@@ -113,6 +114,15 @@ def _main_attachments(body):
     """pieceJointePrincipale as a list: an object in the official Swagger, a list in the notes (UNCERTAIN)."""
     mains = body.get("pieceJointePrincipale") or []
     return [mains] if isinstance(mains, dict) else mains
+
+
+def _check_attachment_shape(api, body):
+    """Refuse the shape of pieceJointePrincipale the emulator is set not to take (UNCERTAIN; None takes both)."""
+    mains = body.get("pieceJointePrincipale")
+    shape = "list" if isinstance(mains, list) else "object" if isinstance(mains, dict) else None
+    if api.works_attachment_shape and shape and shape != api.works_attachment_shape:
+        raise business_error("invalid", f"pieceJointePrincipale: {'a list' if shape == 'list' else 'an object'} "
+                             f"is not taken here, send {'a list' if shape == 'object' else 'an object'}")
 
 
 def _check_attachments(api, body):

@@ -48,6 +48,9 @@ WORKS_STATUSES = (
 WORKS_NO_RESULT = (20007, "GFT_MSG_01.075")
 # Candidate keys of the piece id in the works submission's answer (UNCERTAIN): the emulator answers each way.
 WORKS_SUBMIT_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture")
+# Shapes of pieceJointePrincipale: an object in the official Swagger's soumettre, a list in the notes (UNCERTAIN for
+# the works submission): the emulator may take either (None) or only one.
+WORKS_ATTACHMENT_SHAPES = ("list", "object")
 
 # -- flows (notes, sections 2 and 5) ----------------------------------------------------------------------------
 MAX_FLOW_NAME_LENGTH = 200  # nomFichier of deposer/flux (the API appendix's field tables)

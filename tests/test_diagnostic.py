@@ -99,6 +99,19 @@ def test_only_the_pre_piste_name_of_the_works_submission_the_diagnostic_finds_it
     assert diagnosis.recommended_road == dg.ROAD_WORKS
 
 
+@pytest.mark.parametrize("shape, taken", [("list", "W1"), ("object", "W2")])
+def test_the_shape_of_the_main_attachment_chorus_pro_takes_is_found(emu, client, shape, taken):
+    emu.works_attachment_shape = shape
+    diagnosis = diagnose(emu, client)
+    w1, w2 = diagnosis.of_road(dg.ROAD_WORKS)[:2]
+    assert {probe.variant.code: probe.outcome for probe in (w1, w2)} == {
+        "W1": dg.ACCEPTED if taken == "W1" else dg.REFUSED, "W2": dg.ACCEPTED if taken == "W2" else dg.REFUSED}
+    refused = w2 if taken == "W1" else w1
+    assert refused.stage == "submit" and any("pieceJointePrincipale" in error for error in refused.errors)
+    assert [p.variant.attachment_as_list for p in (w1, w2) if p.accepted] == [shape == "list"]
+    assert diagnosis.recommended_road == dg.ROAD_WORKS
+
+
 def test_no_works_frame_in_flows_the_works_road_is_recommended(emu, client):
     emu.flow_works_frames = False
     diagnosis = diagnose(emu, client, current_road=dg.ROAD_FLOW)

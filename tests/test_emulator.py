@@ -977,7 +977,11 @@ def test_control_tokens_counts_and_config(emu, api):
     config = control(emu, "POST", "config", {"token_lifetime": 60, "subscribed": ["transverses"]}).json()
     assert config == {"token_lifetime": 60, "subscribed": ["transverses"],
                       "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False,
-                      "flow_works_frames": True, "works_submit_route": True, "works_submit_legacy_route": False}
+                      "flow_works_frames": True, "works_submit_route": True, "works_submit_legacy_route": False,
+                      "works_attachment_shape": None}
+    shaped = control(emu, "POST", "config", {"works_attachment_shape": "object"}).json()
+    assert shaped["works_attachment_shape"] == "object" and emu.works_attachment_shape == "object"
+    assert control(emu, "POST", "config", {"works_attachment_shape": "tuple"}).status_code == 400
     assert emu.token_lifetime == 60
     assert Api(emu).post("works_search").status_code == 403
     assert control(emu, "POST", "config", {"subscribed": ["nope"]}).status_code == 400
