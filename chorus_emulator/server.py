@@ -118,12 +118,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         if fault is not None and not self._apply_fault(fault):
             return
-        try:
-            reply = api.handle(method, path, self.headers, body)
-        except Exception:
-            logger.exception("emulator bug while answering %s %s", method, path)
-            reply = gateway_error(500, "Internal error of the emulator").reply
-        self._send(reply)
+        self._send(self._reply(api, method, path, body))
 
     def _read_body(self):
         """The request body, or None after answering 411/413 (the connection is then closed)."""
@@ -163,10 +158,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _answer_lost(self, api, method, path, body):
         """Process the request for real (a submission is recorded), then drop the connection unanswered."""
-        try:
-            api.handle(method, path, self.headers, body)
-        except Exception:
-            logger.exception("emulator bug while answering %s %s", method, path)
+        self._reply(api, method, path, body)
         self._reset_connection()
 
     def _answer_held(self, api, method, path, body, delay):
@@ -178,6 +170,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self._send(reply)  # a client killed meanwhile makes this fail: handle_error logs it quietly
 
     def _reply(self, api, method, path, body):
+        """The Reply of api.handle; an HTTP 500 (the bug logged) when the emulator itself fails."""
         try:
             return api.handle(method, path, self.headers, body)
         except Exception:
