@@ -36,12 +36,14 @@ def check_name(name, field, max_length=MAX_NAME_LENGTH):
     return extension.lower()
 
 
-def _check_pdf(content, field):
+def check_pdf(content, field):
+    """Refuse a file that is not a PDF (no %PDF- header)."""
     if not content.startswith(b"%PDF-"):
         raise business_error("file_rejected", f"{field}: the file is not a PDF")
 
 
-def _record(name, content, mime_type, source):
+def file_record(name, content, mime_type, source):
+    """The stored description of a received file: name, size, SHA-256, MIME type and the operation it came by."""
     return {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
             "mimeType": mime_type, "source": source}
 
@@ -54,8 +56,8 @@ def upload(api, body):
         raise business_error("file_rejected", "pieceJointeExtension: does not match the extension of pieceJointeNom")
     content = decode_file(body["pieceJointeFichier"], "pieceJointeFichier")
     if extension == "pdf":
-        _check_pdf(content, "pieceJointeFichier")
-    file_id = api.state.add_file(_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
+        check_pdf(content, "pieceJointeFichier")
+    file_id = api.state.add_file(file_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
     return success(TRA_SUCCESS_LABEL, pieceJointeId=file_id)
 
 
@@ -69,7 +71,7 @@ def deposit_flow(api, body):
     name = body["nomFichier"]
     check_name(name, "nomFichier", MAX_FLOW_NAME_LENGTH)
     content = decode_file(body["fichierFlux"], "fichierFlux")
-    record = {**_record(name, content, None, "deposer/flux"), "syntaxeFlux": body["syntaxeFlux"],
+    record = {**file_record(name, content, None, "deposer/flux"), "syntaxeFlux": body["syntaxeFlux"],
               "avecSignature": bool(body.get("avecSignature")), "etatCourantDepotFlux": FLOW_INTEGRATED,
               "listeErreurDP": [], "listeErreurTechnique": [], "data": {}}
     piece = None

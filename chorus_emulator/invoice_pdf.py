@@ -7,9 +7,7 @@ answers empty texts, zero amounts, the deposit time as dateFacture, and FACTURE 
 requires a value of an enumeration; codeFournisseur is the SIRET of the seed's contractor (the depositor).
 """
 
-import hashlib
-
-from .files import check_name, decode_file
+from .files import check_name, check_pdf, decode_file, file_record
 from .replies import Reply, business_error
 from .state import now_iso
 
@@ -22,11 +20,9 @@ def deposit_pdf(api, body):
     if check_name(name, "nomFichier") != "pdf":
         raise business_error("file_rejected", "nomFichier: the invoice file must be a PDF (.pdf)")
     content = decode_file(body["fichierFacture"], "fichierFacture")
-    if not content.startswith(b"%PDF-"):
-        raise business_error("file_rejected", "fichierFacture: the file is not a PDF")
-    file_id = api.state.add_file({"name": name, "size": len(content), "mimeType": PDF_MIME_TYPE,
-                                  "source": "deposer/pdf", "formatDepot": body["formatDepot"],
-                                  "sha256": hashlib.sha256(content).hexdigest()})
+    check_pdf(content, "fichierFacture")
+    file_id = api.state.add_file({**file_record(name, content, PDF_MIME_TYPE, "deposer/pdf"),
+                                  "formatDepot": body["formatDepot"]})
     return Reply(200, {
         "pieceJointeId": file_id, "numeroFacture": "", "dateFacture": now_iso(), "codeDestinataire": "",
         "codeServiceExecutant": "", "codeFournisseur": api.state.seed.contractor.siret, "codeDeviseFacture": "",
