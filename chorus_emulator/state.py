@@ -208,15 +208,15 @@ class State:
         check_status(status)
         if frame not in WORKS_FRAMES:
             raise ValueError(f"{frame!r} is not a works frame a supplier deposits ({', '.join(WORKS_FRAMES)})")
+        numbers = [f"{prefix}{index:05d}" for index in range(1, count + 1)]
         with self._lock:
-            taken = [f"{prefix}{index:05d}" for index in range(1, count + 1)
-                     if (supplier_id, f"{prefix}{index:05d}") in self._numbers]
+            taken = [number for number in numbers if (supplier_id, number) in self._numbers]
             if taken:
                 raise ValueError(f"piece numbers already deposited by this supplier: {', '.join(taken[:5])}")
             added = []
-            for index in range(1, count + 1):
+            for number in numbers:
                 record = {
-                    "kind": "works", "numeroFacture": f"{prefix}{index:05d}", "frame": frame,
+                    "kind": "works", "numeroFacture": number, "frame": frame,
                     "dateFacture": today_iso(), "idFournisseur": supplier_id, "idDestinataire": recipient.id,
                     "codeDestinataire": recipient.siret, "designationDestinataire": recipient.name,
                     "codeServiceExecutant": "", "codeStructureValideur": "", "numeroMarche": "BULK",
