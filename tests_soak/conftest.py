@@ -90,9 +90,15 @@ def template(odoo, emulator):
     """A database with the addon, its company wired to the emulator: each test starts from a copy."""
     db = RUN + "_tpl"
     odoo.install(db)
-    with open(os.path.join(os.path.dirname(__file__), "setup_company.py"), encoding="utf-8") as script:
-        odoo.run_shell(db, script.read(), "setup", EMULATOR_URL=emulator.url)
+    here = os.path.dirname(__file__)
+    scripts = (os.path.join(here, "..", "tools", "emulator_company.py"), os.path.join(here, "setup_company.py"))
+    odoo.run_shell(db, "\n".join(_read(path) for path in scripts), "setup", EMULATOR_URL=emulator.url)
     return db
+
+
+def _read(path):
+    with open(path, encoding="utf-8") as script:
+        return script.read()
 
 
 @pytest.fixture

@@ -1,36 +1,14 @@
-# Run by `make run` inside `odoo-bin shell` (env is given): wires the demo company to the local emulator.
-import json
-import os
-import urllib.request
-
-emulator = os.environ["EMULATOR_URL"]
-with urllib.request.urlopen(emulator + "/_emulator/state") as answer:
-    state = json.load(answer)
-seed = state["seed"]
-credentials = seed["credentials"]
+# Run by `make run` inside `odoo-bin shell`, after tools/emulator_company.py (which wires the company to the
+# emulator and gives `emulator` and `seed`): the demo's users, public bodies and first situation.
 company = env.company  # noqa: F821 (given by odoo-bin shell)
-euro = env.ref("base.EUR")  # noqa: F821
-euro.active = True
-company.write({
-    "name": seed["contractor"]["name"],
-    "currency_id": euro.id,
-    "chorus_enabled": True,
-    "chorus_environment": "qualification",
-    "chorus_siret": seed["contractor"]["siret"],
-    "chorus_login": credentials["login"],
-    "chorus_password": credentials["password"],
-    "chorus_client_id": credentials["client_id"],
-    "chorus_client_secret": credentials["client_secret"],
-    "chorus_api_url": emulator,
-    "chorus_token_url": emulator + "/api/oauth/token",
-})
+# The structure id again, read from Chorus Pro by its SIRET as an administrator's lookup does.
 company.action_chorus_find_structure()
 admin = env.ref("base.user_admin")  # noqa: F821
 admin.write({"lang": "fr_FR", "groups_id": [(4, env.ref("ediflex_chorus.group_chorus_admin").id)]})  # noqa: F821
 Partner = env["res.partner"]  # noqa: F821
 partners = {}
 for key in ("no_rules", "moe"):
-    body = seed[key]
+    body = seed[key]  # noqa: F821 (given by tools/emulator_company.py)
     partner = Partner.search([("chorus_siret", "=", body["siret"])], limit=1) or Partner.create(
         {"name": body["name"], "is_company": True, "chorus_siret": body["siret"]}
     )
@@ -63,4 +41,4 @@ if not Situation.search_count([]):
         ],
     })
 env.cr.commit()  # noqa: F821
-print("demo company configured against", emulator)
+print("demo company configured against", emulator)  # noqa: F821 (given by tools/emulator_company.py)

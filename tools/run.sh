@@ -37,6 +37,6 @@ else
 fi
 echo "configuring the company against the emulator on port $EMULATOR_PORT"
 (cd "$ODOO_PATH" && EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT" "$odoo_python" odoo-bin shell "${odoo[@]}" \
-    --no-http --log-level=warn <"$here/tools/demo_setup.py")
+    --no-http --log-level=warn < <(cat "$here/tools/emulator_company.py" "$here/tools/demo_setup.py"))
 echo "Odoo: http://127.0.0.1:$HTTP_PORT (login admin, password admin; the project owner on the portal: mairie, password mairie, /my/situations). Emulator: http://127.0.0.1:$EMULATOR_PORT"
 cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" --http-port="$HTTP_PORT" --http-interface=127.0.0.1
