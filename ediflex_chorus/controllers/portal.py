@@ -85,11 +85,13 @@ class SituationPortal(CustomerPortal):
         if not (name and signature):
             return {"error": request.env._("Your name and signature are required.")}
         try:
-            situation._portal_accept(request.env.user.partner_id, signed_by=name, signature=signature)
+            error = self._attempt(lambda: situation._portal_accept(request.env.user.partner_id, signed_by=name,
+                                                                   signature=signature))
         except (TypeError, binascii.Error):
+            request.env.cr.rollback()
             return {"error": request.env._("The signature could not be read: sign again.")}
-        except UserError as error:
-            return {"error": str(error)}
+        if error:
+            return {"error": error}
         return {"force_refresh": True, "redirect_url": situation.get_portal_url(query_string="&message=accepted")}
 
     @http.route(["/my/situations/<int:situation_id>/refuse"], type="http", auth="user", methods=["POST"], website=True)
@@ -113,11 +115,8 @@ class SituationPortal(CustomerPortal):
 
     def _situation_to_decide(self, situation_id):
         # Logged-in people of the project owner only: an access token shows a situation, it never decides.
-        try:
-            situation = self._document_check_access(SITUATION, situation_id)
-        except (AccessError, MissingError):
-            return None
-        if not self._may_decide(situation):
+        situation = self._situation_to_read(situation_id, None)
+        if not (situation and self._may_decide(situation)):
             return None
         # As the person, with the rights the portal lacks: the tracking and the deposits are theirs, not OdooBot's.
         return situation.with_user(request.env.user).sudo().with_company(situation.company_id)
@@ -127,10 +126,18 @@ class SituationPortal(CustomerPortal):
         return not user._is_public() and situation._portal_may_decide(user.partner_id)
 
     def _decided(self, situation, decide, outcome):
+        error = self._attempt(decide)
+        if error:
+            request.session["ediflex_portal_error"] = error
+            return request.redirect(situation.get_portal_url(query_string="&message=error"))
+        return request.redirect(situation.get_portal_url(query_string=f"&message={outcome}"))
+
+    def _attempt(self, decide):
+        # A refused decision leaves nothing behind (state, signature, deposit), whatever the route answers: a
+        # JSON route's answer would otherwise commit what was written before the refusal.
         try:
             decide()
         except UserError as error:
             request.env.cr.rollback()
-            request.session["ediflex_portal_error"] = str(error)
-            return request.redirect(situation.get_portal_url(query_string="&message=error"))
-        return request.redirect(situation.get_portal_url(query_string=f"&message={outcome}"))
+            return str(error)
+        return None

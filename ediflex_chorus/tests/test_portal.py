@@ -123,6 +123,22 @@ class TestPortal(ChorusCase):
         text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(copy)).pages).split())
         self.assertIn("J. Martin", text, "the accepted copy says who signed")
 
+    def test_a_refused_acceptance_leaves_nothing_behind_on_either_route(self):
+        self.company.chorus_portal_signature = True
+        situation = self._presented_situation()
+        self.company.chorus_login = False  # the A6 would now be refused by the checks before recording
+        self.authenticate("owner_portal", "owner_portal")
+        result = self.make_jsonrpc_request(f"/my/situations/{situation.id}/sign",
+                                           {"name": "J. Martin", "signature": SIGNATURE})
+        self.assertIn("technical login", result["error"])
+        self.company.chorus_portal_signature = False
+        answer = self._post(situation, "accept", "owner_portal")
+        self.assertIn("message=error", answer.url)
+        self.assertIn("technical login", answer.text, "the refusal said on the page")
+        situation.invalidate_recordset()
+        self.assertEqual((situation.state, situation.owner_signed_by, self._frames(situation)),
+                         ("presented", False, ["A4"]))
+
     def test_refusing_on_the_portal_needs_a_reason_and_tells_the_contractor(self):
         situation = self._presented_situation()
         answer = self._post(situation, "refuse", "owner_portal", reason="  ")
