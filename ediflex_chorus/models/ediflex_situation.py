@@ -154,11 +154,9 @@ class EdiflexSituation(models.Model):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
         self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
         deposits = self._transition("presented", "present")
-        news = notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits))
-        if len(self) == 1 and self._portal_recipients():
-            # Offered, not imposed: the e-mail to the project owner opens prefilled, and can be discarded.
-            news["params"]["next"] = self.action_send_to_owner()
-        return news
+        # Offered, not imposed: the e-mail to the project owner opens prefilled, and can be discarded.
+        offer = len(self) == 1 and self._portal_recipients() and self.action_send_to_owner()
+        return notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits), then=offer)
 
     def action_accept(self):
         """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
@@ -184,15 +182,10 @@ class EdiflexSituation(models.Model):
         self.write({"state": "refused", "refusal_reason": reason or False})
         self.deposit_ids._cancel(self.env._("the project owner refused the situation."))
         for situation in self:
-            situation._refusal_told(reason)
-
-    def _refusal_told(self, reason):
-        """The contractor's responsible learns of the refusal and its reason (chatter note and activity)."""
-        note = self.env._("The project owner refused the situation %(name)s: %(reason)s",
-                          name=self.name, reason=reason or self.env._("no reason given"))
-        self._message_log(body=note)
-        self.activity_schedule("mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
-                               summary=self.env._("Situation refused: correct it"), note=note)
+            # The contractor's responsible learns of the refusal and its reason (chatter note and activity).
+            situation._chorus_tell(self.env._("Situation refused: correct it"), self.env._(
+                "The project owner refused the situation %(name)s: %(reason)s",
+                name=situation.name, reason=reason or self.env._("no reason given")))
 
     def _deposit_news(self, deposits):
         if deposits:
@@ -391,18 +384,20 @@ class EdiflexSituation(models.Model):
             self.write({"owner_signature": signature, "owner_signed_by": signed_by,
                         "owner_signed_on": fields.Datetime.now()})
         deposits = self._accept()
-        body = (self.env._("Accepted on the portal by %(person)s, signed as %(name)s.", person=partner.name,
-                           name=signed_by) if signature
-                else self.env._("Accepted on the portal by %(person)s.", person=partner.name))
-        self.message_post(body=body, author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note")
+        self._portal_note(partner, self.env._("Accepted on the portal by %(person)s, signed as %(name)s.",
+                                              person=partner.name, name=signed_by) if signature
+                          else self.env._("Accepted on the portal by %(person)s.", person=partner.name))
         return deposits
 
     def _portal_refuse(self, partner, reason):
         """Refuse on the portal in the name of ``partner``, with a reason, which goes back to the contractor."""
         self.ensure_one()
         self._refuse(reason)
-        self.message_post(body=self.env._("Refused on the portal by %(person)s.", person=partner.name),
-                          author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note")
+        self._portal_note(partner, self.env._("Refused on the portal by %(person)s.", person=partner.name))
+
+    def _portal_note(self, partner, body):
+        # In the chatter under the name of the project owner's person who decided.
+        self.message_post(body=body, author_id=partner.id, message_type="comment", subtype_xmlid="mail.mt_note")
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
