@@ -11,10 +11,12 @@ MAX_PAGE_SIZE = 100  # larger nbResultatsParPage are capped, so that clients mus
 MAX_BODY_BYTES = 200 * 1024 * 1024
 CONTROL_PREFIX = "/_emulator/"
 INVOICE_FIRST_STATUS = "DEPOSEE"
+# syntaxeFlux of deposer/flux: the official Factures Swagger's, those of its request enum that its answer enum has too
+# (the two IN_DP_PDFARCHIVE_* of the request could get no valid answer).
 FLOW_SYNTAXES = (
-    "IN_DP_E1_UBL_INVOICE", "IN_DP_E1_CII_16B", "IN_DP_E1_XCBL", "IN_DP_E1_PES_FACTURE", "IN_DP_E2_UBL_INVOICE_MIN",
-    "IN_DP_E2_CII_MINIMUM_16B", "IN_DP_E2_XCBL_MIN", "IN_DP_E2_CPP_FACTURE_MIN", "IN_DP_E2_CII_FACTURX",
-    "IN_DP_E3_UBL_INVOICE", "IN_DP_E3_CII", "IN_DP_E3_XCBL", "IN_DP_E3_PES",
+    "IN_DP_E1_UBL_INVOICE", "IN_DP_E1_CII", "IN_DP_E1_PES_FACTURE", "IN_DP_E1_XCBL", "IN_DP_E1_CII_16B",
+    "IN_DP_E2_UBL_INVOICE_MIN", "IN_DP_E2_CII_MIN", "IN_DP_E2_PES_FACTURE_MIN", "IN_DP_E2_CPP_FACTURE_MIN",
+    "IN_DP_E2_CII_MIN_16B", "IN_DP_E2_CII_FACTURX",
 )
 ALLOWED_EXTENSIONS = frozenset((
     "bmp", "csv", "doc", "docx", "fax", "gif", "htm", "html", "jpeg", "jpg", "odp", "ods", "odt", "p7s", "pdf", "png",
