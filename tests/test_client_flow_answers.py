@@ -1,4 +1,4 @@
-"""The client reads each answer of a flow's report (consulterCRDetaille) that the shared notes allow.
+"""The client reads each answer the shared notes allow: a flow's report (consulterCRDetaille), an upload's id.
 
 The emulator itself integrates or rejects a flow; the other answers (a partial integration, a state still
 pending, error entries whose keys the notes do not give) are injected as raw bodies, so that what is tested
@@ -10,6 +10,7 @@ import json
 import pytest
 
 from chorus import endpoints as ep
+from chorus.errors import ChorusProtocolError
 
 pytestmark = pytest.mark.usefixtures("fresh_token_cache")
 
@@ -47,3 +48,17 @@ def test_a_rejection_tells_each_error_whatever_the_keys_of_its_entries(emu, clie
     result = report(emu, client, etatCourantDepotFlux="IN_REJETE", **{list_key: [entry]})
     assert result.rejected and not result.integrated
     assert len(result.errors) == 1 and "BT-23: unknown frame" in result.errors[0]
+
+
+@pytest.mark.parametrize("given, read", [(4711, 4711), ("4711", 4711)])
+def test_the_upload_id_is_read_as_the_int64_that_soumettre_takes(emu, client, given, read):
+    answer_with(emu, "file_upload", {"codeRetour": 0, "libelle": "TRA_MSG_00.000", "pieceJointeId": given})
+    file_id = client.upload_file("situation.pdf", b"%PDF-1.7 x")
+    assert file_id == read and type(file_id) is int
+
+
+@pytest.mark.parametrize("given", [None, "", "abc"])
+def test_an_upload_answer_without_a_usable_id_is_malformed(emu, client, given):
+    answer_with(emu, "file_upload", {"codeRetour": 0, "libelle": "TRA_MSG_00.000", "pieceJointeId": given})
+    with pytest.raises(ChorusProtocolError):
+        client.upload_file("situation.pdf", b"%PDF-1.7 x")

@@ -410,7 +410,8 @@ class ChorusClient:
         fields_ = {"pieceJointeNom": name, "pieceJointeTypeMime": mime_type,
                    "pieceJointeExtension": _extension(name)}
         answer = self.call("file_upload", _Base64Body(fields_, "pieceJointeFichier", content))
-        attachment_id = answer.get("pieceJointeId")
+        # Sent back as pieceJointePrincipaleId, an int64 in the Swagger: an id given as text is read as a number.
+        attachment_id = _as_int(answer.get("pieceJointeId"), None)
         if attachment_id is None:
             raise ChorusProtocolError("the upload answer has no pieceJointeId", code="malformed",
                                       operation="file_upload")
