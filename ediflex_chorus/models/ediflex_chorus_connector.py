@@ -1,3 +1,4 @@
+import contextlib
 import logging
 import time
 from datetime import timedelta
@@ -49,6 +50,15 @@ class EdiflexChorusConnector(models.AbstractModel):
             token_url=company.chorus_token_url or None,
             timeout=CLIENT_TIMEOUT_SECONDS,
         )
+
+    @contextlib.contextmanager
+    def _asked(self, company):
+        """A client of the company for a person's button: a Chorus Pro failure becomes a message for them."""
+        try:
+            with self._client(company) as client:
+                yield client
+        except ChorusError as error:
+            raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
 
     @api.model
     def _commit(self):
@@ -297,12 +307,9 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Read the status of each of these deposits now (the one-piece buttons), one client per company."""
         deposits = deposits.sudo()
         for company in deposits.company_id:
-            try:
-                with self._client(company) as client:
-                    for deposit in deposits.filtered(lambda d, company=company: d.company_id == company):
-                        self._refresh_status(deposit, client)
-            except ChorusError as error:
-                raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
+            with self._asked(company) as client:
+                for deposit in deposits.filtered(lambda d, company=company: d.company_id == company):
+                    self._refresh_status(deposit, client)
 
     @api.model
     def _refresh_status(self, deposit, client):
@@ -323,25 +330,18 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _find_structure_id(self, company, siret):
-        try:
-            with self._client(company) as client:
-                return client.find_structure_id(siret)
-        except ChorusError as error:
-            raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
+        with self._asked(company) as client:
+            return client.find_structure_id(siret)
 
     @api.model
     def _sync_partner(self, partner):
-        company = self.env.company
-        try:
-            with self._client(company) as client:
-                structure_id = client.find_structure_id(partner.chorus_siret)
-                if not structure_id:
-                    raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
-                                               siret=partner.chorus_siret))
-                structure = client.consult_structure(structure_id)
-                services = client.search_services(structure_id)
-        except ChorusError as error:
-            raise UserError(self.env._("Chorus Pro could not be asked: %(error)s", error=error)) from error
+        with self._asked(self.env.company) as client:
+            structure_id = client.find_structure_id(partner.chorus_siret)
+            if not structure_id:
+                raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
+                                           siret=partner.chorus_siret))
+            structure = client.consult_structure(structure_id)
+            services = client.search_services(structure_id)
         self._apply_structure(partner, structure_id, structure, services)
 
     @api.model
