@@ -66,7 +66,6 @@ from .works import CENT, RETENTION_COMMENT, Frame, money
 FACTURX_FLAVOR = "factur-x"
 FACTURX_LEVEL = "en16931"
 GUIDELINE_ID = "urn:cen.eu:en16931:2017"  # BT-24 of the Factur-X EN 16931 profile
-FLOW_SYNTAX = "IN_DP_E2_CII_FACTURX"  # syntaxeFlux of factures/v1/deposer/flux (official enum)
 INVOICE_TYPE_CODE = "380"  # UNCERTAIN: BT-3 of a works piece (380 commercial invoice; 875/876/877 exist)
 LEGAL_ID_SCHEME = "0002"  # UNCERTAIN: Chorus Pro's convention for a SIRET (ISO 6523 0009 is "SIRET-CODE")
 SELLER_COUNTRY = "FR"  # the contractor has a SIRET, so it is French
