@@ -7,7 +7,7 @@ from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 from psycopg2.errors import SerializationFailure
 
-from ..chorus import works
+from ..chorus import diagnostic, works
 from ..chorus.client import ChorusClient, Credentials, WorksPiece
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 from ..chorus.errors import ChorusBusinessError, ChorusError
@@ -319,6 +319,21 @@ class EdiflexChorusConnector(models.AbstractModel):
         piece = self._find_piece(deposit, client)
         if piece:
             deposit._mark_found(piece)
+
+    # ------------------------------------------------------------------ deposit diagnostic (qualification)
+
+    @api.model
+    def _diagnose(self, company, situation, variants, wait_seconds):
+        """Deposit the diagnostic's test pieces of ``situation`` by each variant (core Diagnosis)."""
+        with self._client(company) as client:
+            return diagnostic.run(client, situation, variants, current_road=company.chorus_deposit_road,
+                                  current_syntax=company.chorus_flow_syntax, wait_seconds=wait_seconds)
+
+    @api.model
+    def _follow_diagnosis(self, company, diagnosis, wait_seconds):
+        """Read again the reports of the diagnostic's flows still pending (core Diagnosis)."""
+        with self._client(company) as client:
+            return diagnostic.follow(client, diagnosis, wait_seconds=wait_seconds)
 
     # ------------------------------------------------------------------ structures
 

@@ -77,12 +77,8 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         self.ensure_one()
         if not self.diagnosis_data:
             raise UserError(self.env._("Run the diagnostic first."))
-        company = self.company_id.sudo()
-        if company.chorus_environment != "qualification":
-            raise UserError(self._refusal_text("production"))
-        with self.env["ediflex.chorus.connector"]._client(company) as client:
-            self._store(dg.follow(client, dg.Diagnosis.from_dict(self.diagnosis_data),
-                                  wait_seconds=max(0, self.wait_seconds)))
+        self._store(self.env["ediflex.chorus.connector"]._follow_diagnosis(
+            self._qualification_company(), dg.Diagnosis.from_dict(self.diagnosis_data), max(0, self.wait_seconds)))
         return self._reopen()
 
     def _store(self, diagnosis):
@@ -117,18 +113,20 @@ class EdiflexChorusDiagnostic(models.TransientModel):
 
     def _diagnose(self):
         """The core's Diagnosis of this company, or a UserError in French saying why it is not run."""
+        company = self._qualification_company()
+        variants = dg.plan(self._syntaxes(), frame=dg.DEFAULT_FRAME)
+        try:
+            return self.env["ediflex.chorus.connector"]._diagnose(company, self._test_situation(), variants,
+                                                                  max(0, self.wait_seconds))
+        except dg.DiagnosticRefused as refused:
+            raise UserError(self._refusal_text(refused.reason, refused.problems)) from None
+
+    def _qualification_company(self):
+        # Test pieces go to the qualification platform only (the core refuses a production client too).
         company = self.company_id.sudo()
         if company.chorus_environment != "qualification":
             raise UserError(self._refusal_text("production"))
-        situation = self._test_situation()
-        variants = dg.plan(self._syntaxes(), frame=dg.DEFAULT_FRAME)
-        connector = self.env["ediflex.chorus.connector"]
-        try:
-            with connector._client(company) as client:
-                return dg.run(client, situation, variants, current_road=company.chorus_deposit_road,
-                              current_syntax=company.chorus_flow_syntax, wait_seconds=max(0, self.wait_seconds))
-        except dg.DiagnosticRefused as refused:
-            raise UserError(self._refusal_text(refused.reason, refused.problems)) from None
+        return company
 
     def _refusal_text(self, reason, problems=()):
         if reason == "production":
