@@ -75,6 +75,18 @@ def deposit(chorus, payload, document):
     return chorus.submit_works(works.with_attachment(payload, file_id))
 
 
+def client(emu):
+    """A client of the emulator (the send cron uses one per company and run)."""
+    return ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url)
+
+
+def cold_client(emu):
+    """A client with no cached token, the emulator's request counts at zero: each call it makes is counted."""
+    client_module.clear_token_cache()
+    emu.reset_counts()
+    return client(emu)
+
+
 def round_trip(chorus, seed, calls=200):
     """Mean seconds of one small POST (consult_structure) with a cached token."""
     chorus.consult_structure(seed.no_rules.id)
@@ -86,9 +98,7 @@ def round_trip(chorus, seed, calls=200):
 
 def run_deposits(emu, deposits):
     """(HTTP calls per deposit, deposits per second) for deposits sent one after the other from a cold cache."""
-    client_module.clear_token_cache()
-    emu.reset_counts()
-    with ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url) as chorus:
+    with cold_client(emu) as chorus:
         start = time.perf_counter()
         for payload, document in deposits:
             deposit(chorus, payload, document)
@@ -99,7 +109,7 @@ def run_deposits(emu, deposits):
 
 def bench_without_latency(emu, count, prefix):
     """Print the figures of count deposits with no injected latency; True when the calls are within the limit."""
-    with ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url) as chorus:
+    with client(emu) as chorus:
         rtt = round_trip(chorus, emu.seed)
     print(f"single-call round trip (0 ms injected): {rtt * 1000:.2f} ms")
     calls, rate = run_deposits(emu, make_deposits(emu.seed, count, prefix))
@@ -131,9 +141,7 @@ def bench_flow_road(emu, count, prefix):
         situation = SITUATIONS[payload["numeroFactureSaisi"]]
         xml = facturx.build_cii_xml(works.Frame.A4, situation)
         flows.append((document.name, facturx.build_facturx_pdf(minimal_pdf(), xml)))
-    client_module.clear_token_cache()
-    emu.reset_counts()
-    with ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url) as chorus:
+    with cold_client(emu) as chorus:
         for name, content in flows:
             chorus.deposit_flow(name, content)
     calls = sum(emu.request_counts.values()) / count
@@ -164,9 +172,7 @@ def bench_status_follow_up(emu, count, prefix):
     emu.reset()  # only the open pieces of this figure
     since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10)
     pieces = emu.add_works_pieces(count, prefix=prefix)
-    emu.reset_counts()
-    client_module.clear_token_cache()
-    with ChorusClient(Credentials(**emu.credentials), api_base=emu.url, token_url=emu.token_url) as chorus:
+    with cold_client(emu) as chorus:
         seen = sum(len(page) for page in chorus.works_pages(since=since))
     calls = sum(emu.request_counts.values())
     ratio = calls / count
