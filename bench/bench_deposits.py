@@ -18,6 +18,7 @@ cron uses per company and run):
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -87,6 +88,16 @@ def cold_client(emu):
     return client(emu)
 
 
+@contextlib.contextmanager
+def latency_injected(emu, latency):
+    """latency seconds injected on every request of the block, the faults cleared after it."""
+    emu.inject("*", "latency", count=None, latency=latency)
+    try:
+        yield
+    finally:
+        emu.clear_faults()
+
+
 def round_trip(chorus, seed, calls=200):
     """Mean seconds of one small POST (consult_structure) with a cached token."""
     chorus.consult_structure(seed.no_rules.id)
@@ -121,11 +132,8 @@ def bench_without_latency(emu, count, prefix):
 
 def bench_with_latency(emu, count, prefix, latency, rtt):
     """Print the figures of count deposits with latency seconds injected on every request."""
-    emu.inject("*", "latency", count=None, latency=latency)
-    try:
+    with latency_injected(emu, latency):
         calls, rate = run_deposits(emu, make_deposits(emu.seed, count, prefix))
-    finally:
-        emu.clear_faults()
     ideal = 1 / (2 * latency)
     with_rtt = 1 / (2 * (latency + rtt))
     print(f"{latency * 1000:.0f} ms injected: {count} deposits (fewer, to keep the run short), {calls:.3f} HTTP "
@@ -153,13 +161,10 @@ def bench_flow_road(emu, count, prefix):
 def bench_drain(emu, count, prefix, latency):
     """Seconds to drain count queued deposits with latency injected, against one sequential worker's ideal."""
     deposits = make_deposits(emu.seed, count, prefix)
-    emu.inject("*", "latency", count=None, latency=latency)
-    try:
+    with latency_injected(emu, latency):
         start = time.perf_counter()
         run_deposits(emu, deposits)
         elapsed = time.perf_counter() - start
-    finally:
-        emu.clear_faults()
     ideal = count * 2 * latency
     ratio = elapsed / ideal
     print(f"drain {count} queued deposits at {latency * 1000:.0f} ms per call: {elapsed:.1f} s = {ratio:.2f} x the "
