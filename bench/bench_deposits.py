@@ -234,10 +234,9 @@ def main(argv=None):
     args = parser.parse_args(argv)
     run = datetime.datetime.now().strftime("%H%M%S")
     with Emulator() as emu:
-        checks = [bench_without_latency(emu, args.deposits, f"B0-{run}")]
-        bench_with_latency(emu, args.latency_deposits, f"B1-{run}", args.latency, checks[0][1])
-        checks[0] = checks[0][0]
-        checks.append(bench_flow_road(emu, args.flows, f"B4-{run}"))
+        calls_ok, rtt = bench_without_latency(emu, args.deposits, f"B0-{run}")
+        bench_with_latency(emu, args.latency_deposits, f"B1-{run}", args.latency, rtt)
+        checks = [calls_ok, bench_flow_road(emu, args.flows, f"B4-{run}")]
         checks.append(bench_drain(emu, args.drain, f"B2-{run}", args.latency))
         checks.append(bench_status_follow_up(emu, args.open_pieces, f"B3-{run}-"))
     checks.append(bench_memory(args.pdf_mb))
