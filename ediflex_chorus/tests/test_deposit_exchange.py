@@ -155,6 +155,20 @@ class TestDepositExchange(ChorusCase):
         deposit.action_refresh_status()
         self.assertEqual(deposit.state, "done")
 
+    def test_each_status_of_the_notes_gives_its_state(self):
+        # Shared notes, section 5: the refusals; the end of a piece's life beyond MISE_EN_PAIEMENT is UNCERTAIN
+        # (replaced by an A22, duplicated after a refusal): each candidate answer is played by the emulator.
+        expected = {"REFUSEE_MOA": "refused", "ERREUR_DE_MOE": "refused", "ERREUR_DE_MOA": "refused",
+                    "A_RECYCLER": "refused", "REJETEE": "refused", "REMPLACEE_PAR_A22": "done",
+                    "DUPLIQUE_APRES_REFUS": "done", "TRANSMISE_MOA": "received", "MANDATEE": "received"}
+        for number, (status, state) in enumerate(expected.items(), start=10):
+            with self.subTest(status=status):
+                deposit = self._presented(number=number)
+                self._send()
+                self.emulator.set_status(deposit.chorus_invoice_id, status)
+                deposit.action_refresh_status()
+                self.assertEqual((deposit.state, deposit.chorus_status), (state, status))
+
     def test_1500_open_pieces_are_followed_in_at_most_20_calls(self):
         situation = self._situation()
         pieces = self.emulator.add_works_pieces(1500, prefix="BULK-")
