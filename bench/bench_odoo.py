@@ -33,6 +33,24 @@ MAX_BYTES_PER_LINE = 5 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
+def company_values(emulator):
+    """The company's Chorus Pro settings that wire it to ``emulator`` (works API road, qualification)."""
+    seed, credentials = emulator.seed, emulator.credentials
+    return {
+        "chorus_enabled": True, "chorus_siret": seed.contractor.siret, "chorus_structure_id": seed.contractor.id,
+        "chorus_environment": "qualification", "chorus_deposit_road": "works_api",
+        "chorus_login": credentials["login"], "chorus_password": credentials["password"],
+        "chorus_client_id": credentials["client_id"], "chorus_client_secret": credentials["client_secret"],
+        "chorus_api_url": emulator.url, "chorus_token_url": emulator.token_url,
+    }
+
+
+def public_body_values(structure):
+    """The partner of a public body of the emulator's seed."""
+    return {"name": structure.name, "is_company": True, "chorus_siret": structure.siret,
+            "chorus_structure_id": structure.id}
+
+
 def open_registry(odoo_path, database):
     """Odoo's registry of ``database``, with the addons of Odoo and of this repository."""
     sys.path[:0] = [odoo_path, ROOT]
@@ -53,26 +71,12 @@ class Bench:
         self.odoo, self.env, self.emulator = odoo, env, emulator
         self.company = env.company
         self.situations = 0
-        seed = emulator.seed
-        self.company.write({
-            "chorus_enabled": True, "chorus_siret": seed.contractor.siret, "chorus_structure_id": seed.contractor.id,
-            "chorus_environment": "qualification", "chorus_deposit_road": "works_api",
-            "chorus_login": emulator.credentials["login"], "chorus_password": emulator.credentials["password"],
-            "chorus_client_id": emulator.credentials["client_id"],
-            "chorus_client_secret": emulator.credentials["client_secret"],
-            "chorus_api_url": emulator.url, "chorus_token_url": emulator.token_url,
-        })
-        self.owner = self._public_body(seed.no_rules)
-        self.manager = self._public_body(seed.moe)
+        self.company.write(company_values(emulator))
+        self.owner = env["res.partner"].create(public_body_values(emulator.seed.no_rules))
+        self.manager = env["res.partner"].create(public_body_values(emulator.seed.moe))
         self.user = env["res.users"].create({
             "name": "Bench situation user", "login": f"bench-{time.time_ns()}",
             "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref("ediflex_chorus.group_situation_user").id])],
-        })
-
-    def _public_body(self, structure):
-        return self.env["res.partner"].create({
-            "name": structure.name, "is_company": True, "chorus_siret": structure.siret,
-            "chorus_structure_id": structure.id,
         })
 
     def situation(self, lines):
@@ -190,16 +194,9 @@ def http_button(odoo_path, database, args):
         rpc = Rpc(url)
         company_id = rpc.call("/web/session/authenticate", db=database, login="admin",
                               password="admin")["user_companies"]["current_company"]
-        seed, credentials = emulator.seed, emulator.credentials
-        rpc.kw("res.company", "write", [company_id], {
-            "chorus_enabled": True, "chorus_siret": seed.contractor.siret, "chorus_structure_id": seed.contractor.id,
-            "chorus_environment": "qualification", "chorus_deposit_road": "works_api",
-            "chorus_login": credentials["login"], "chorus_password": credentials["password"],
-            "chorus_client_id": credentials["client_id"], "chorus_client_secret": credentials["client_secret"],
-            "chorus_api_url": emulator.url, "chorus_token_url": emulator.token_url})
-        owner, manager = (rpc.kw("res.partner", "create", {
-            "name": body.name, "is_company": True, "chorus_siret": body.siret, "chorus_structure_id": body.id,
-        }) for body in (seed.no_rules, seed.moe))
+        rpc.kw("res.company", "write", [company_id], company_values(emulator))
+        owner, manager = (rpc.kw("res.partner", "create", public_body_values(body))
+                          for body in (emulator.seed.no_rules, emulator.seed.moe))
         fast, slow = [], []
         for index in range(2 * args.rounds):
             delayed = index % 2 == 1
