@@ -189,6 +189,7 @@ def wait_for(url, seconds=120):
 def http_button(odoo_path, database, args):
     """Median seconds of the button clicked over HTTP, Chorus Pro slow then fast; Chorus Pro calls meanwhile."""
     from chorus_emulator import Emulator  # noqa: PLC0415
+    from chorus_emulator.config import SERVED_OPERATIONS  # noqa: PLC0415
 
     with Emulator() as emulator, odoo_server(odoo_path, database) as url:
         rpc = Rpc(url)
@@ -214,7 +215,7 @@ def http_button(odoo_path, database, args):
             rpc.call("/web/dataset/call_button", model="ediflex.situation", method="action_present",
                      args=[[situation]], kwargs={})
             (slow if delayed else fast).append(time.perf_counter() - start)
-        submissions = emulator.request_counts.get("/cpro/facturesTravaux/v1/soumettre", 0)
+        submissions = emulator.request_counts.get(SERVED_OPERATIONS["works_submit"], 0)
         emulator.clear_faults()
     return statistics.median(slow), statistics.median(fast), submissions
 
