@@ -12,9 +12,9 @@ Run alone: ``python -m chorus_emulator (from the repository root) --port 8089``.
 import functools
 import threading
 
-from .api import Api, check_attachment_shape
+from .api import Api, check_attachment_shape, check_works_submit_id_key
 from .config import DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE
-from .facts import TOKEN_PATH, WORKS_STATUSES, WORKS_SUBMIT_ID_KEYS
+from .facts import TOKEN_PATH, WORKS_STATUSES
 from .faults import KINDS as FAULT_KINDS
 from .replies import DUPLICATE_CODE
 from .seed import default_seed
@@ -174,8 +174,7 @@ class Emulator:
 
     @works_submit_id_key.setter
     def works_submit_id_key(self, key):
-        if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
-            raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
+        check_works_submit_id_key(key)
         self._api.works_submit_id_key = key
 
     @property

@@ -62,6 +62,12 @@ def build_routes():
     }
 
 
+def check_works_submit_id_key(key):
+    """Refuse (ValueError) a works_submit_id_key that is none of WORKS_SUBMIT_ID_KEYS nor None."""
+    if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
+        raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
+
+
 def check_attachment_shape(shape):
     """Refuse (ValueError) a works_attachment_shape that is none of WORKS_ATTACHMENT_SHAPES nor None."""
     if shape is not None and shape not in WORKS_ATTACHMENT_SHAPES:
@@ -74,9 +80,7 @@ class Api:
     def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
                  works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True, works_submit_route=True,
                  ids_as_strings=False, works_submit_legacy_route=False, works_attachment_shape=None):
-        if works_submit_id_key is not None and works_submit_id_key not in WORKS_SUBMIT_ID_KEYS:
-            raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, "
-                             f"not {works_submit_id_key!r}")
+        check_works_submit_id_key(works_submit_id_key)
         check_attachment_shape(works_attachment_shape)
         self.state = State(seed, token_lifetime)
         self.faults = FaultTable()

@@ -17,9 +17,8 @@ POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API familie
 
 import json
 
-from .api import check_attachment_shape
+from .api import check_attachment_shape, check_works_submit_id_key
 from .config import API_FAMILIES, CONTROL_PREFIX
-from .facts import WORKS_SUBMIT_ID_KEYS
 from .replies import Reply
 
 LOOPBACK = ("127.0.0.1", "::1")
@@ -100,10 +99,8 @@ def _config(api, data, base_url):
             raise ValueError(f"unknown API families: {', '.join(sorted(unknown))}")
         api.subscribed = set(data["subscribed"])
     if "works_submit_id_key" in data:
-        key = data["works_submit_id_key"]
-        if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
-            raise ValueError(f"works_submit_id_key: one of {', '.join(WORKS_SUBMIT_ID_KEYS)} or null")
-        api.works_submit_id_key = key
+        check_works_submit_id_key(data["works_submit_id_key"])
+        api.works_submit_id_key = data["works_submit_id_key"]
     if "works_attachment_shape" in data:
         check_attachment_shape(data["works_attachment_shape"])
         api.works_attachment_shape = data["works_attachment_shape"]
