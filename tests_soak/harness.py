@@ -211,6 +211,7 @@ class Rpc:
         self.db = db
         self.timeout = timeout
         self.uid = self._call("common", "login", db, *ADMIN)
+        self._refs = {}  # (module, name) -> record id: fixed for the database, asked once
 
     def _call(self, service, method, *args):
         body = json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
@@ -227,9 +228,11 @@ class Rpc:
         return self._call("object", "execute_kw", self.db, self.uid, ADMIN[1], model, method, list(args), kwargs)
 
     def ref(self, name, module="ediflex_chorus"):
-        found = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
-                          fields=["res_id"])
-        return found[0]["res_id"]
+        if (module, name) not in self._refs:
+            found = self.call("ir.model.data", "search_read", [("module", "=", module), ("name", "=", name)],
+                              fields=["res_id"])
+            self._refs[module, name] = found[0]["res_id"]
+        return self._refs[module, name]
 
     def run_cron(self, name=SEND_CRON, attempts=120):
         """One run of a cron now, in this server's HTTP thread (Odoo's "Run Manually"), once no one runs it."""
