@@ -7,6 +7,7 @@ import os
 import time
 
 import ledger
+from chorus_emulator.config import SERVED_OPERATIONS
 
 # Runs in `odoo-bin shell`: waits for GO, then sends until nothing is due; counts its own submissions and failures.
 SENDER = """
@@ -79,7 +80,7 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
     for server in servers:
         server.stop()
     server_errors = [line for server in servers for line in _errors(server.log)]
-    submissions = emulator.request_counts.get("/cpro/facturesTravaux/v1/soumettre", 0)
+    submissions = emulator.request_counts.get(SERVED_OPERATIONS["works_submit"], 0)
     figures["race"] = {
         "deposits": counts["deposits"], "senders": 5, "lost": counts["lost"], "duplicated": counts["duplicated"],
         "state_mismatches": counts["state_mismatches"], "submissions": submissions,
