@@ -57,9 +57,9 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
     # A few milliseconds per call widen every window between two senders.
     emulator.inject("*", "latency", count=None, latency=0.01)
     go = os.path.join(odoo.work_dir, "race-go")
-    shells = [(odoo.shell(db, SENDER, f"race-shell-{index}", SOAK_GO=go,
-                          SOAK_OUT=os.path.join(odoo.work_dir, f"race-shell-{index}.json")), index)
-              for index in range(2)]
+    outputs = [os.path.join(odoo.work_dir, f"race-shell-{index}.json") for index in range(2)]
+    shells = [odoo.shell(db, SENDER, f"race-shell-{index}", SOAK_GO=go, SOAK_OUT=output)
+              for index, output in enumerate(outputs)]
     time.sleep(6)  # the shells load Odoo, then wait for GO
     started = time.monotonic()
     servers = [odoo.server(db, f"race-server-{index}") for index in range(2)]
@@ -67,15 +67,15 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
         pass
     rpc = servers[0].rpc
     rpc.run_cron()  # a third way in: Odoo's "Run Manually", in an HTTP thread of the first server
-    for shell, _index in shells:
-        assert shell.wait(timeout=900) == 0, f"a sender shell failed: see {odoo.log('race-shell-0')}"
+    for index, shell in enumerate(shells):
+        assert shell.wait(timeout=900) == 0, f"a sender shell failed: see {odoo.log(f'race-shell-{index}')}"
     ledger.wait_settled(rpc, situations, timeout=300)
     elapsed = time.monotonic() - started
     emulator.clear_faults()
     counts = ledger.audit(rpc, emulator, situations)
     shell_figures = []
-    for _shell, index in shells:
-        with open(os.path.join(odoo.work_dir, f"race-shell-{index}.json"), encoding="utf-8") as found:
+    for output in outputs:
+        with open(output, encoding="utf-8") as found:
             shell_figures.append(json.load(found))
     for server in servers:
         server.stop()
