@@ -7,7 +7,7 @@ from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 from psycopg2.errors import SerializationFailure
 
-from ..chorus import diagnostic, works
+from ..chorus import checks, diagnostic, works
 from ..chorus.client import ChorusClient, Credentials, WorksPiece
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 from ..chorus.errors import ChorusBusinessError, ChorusError
@@ -361,11 +361,12 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _apply_structure(self, partner, structure_id, structure, services):
-        rules = structure.get("parametres") or {}
+        rules = checks.StructureRules.from_chorus(structure)
         partner.write({
             "chorus_structure_id": structure_id,
-            "chorus_service_code_required": bool(rules.get("codeServiceDoitEtreRenseigne")),
-            "chorus_commitment_required": bool(rules.get("numeroEJDoitEtreRenseigne")),
+            "chorus_service_code_required": rules.service_code_required,
+            "chorus_commitment_required": rules.commitment_required,
+            "chorus_commitment_or_service_required": rules.commitment_or_service_code_required,
             "chorus_synced_date": fields.Datetime.now(),
         })
         Service = self.env["ediflex.chorus.service"].sudo().with_context(active_test=False)

@@ -277,6 +277,7 @@ class EdiflexSituation(models.Model):
         return checks.StructureRules(
             service_code_required=self.owner_id.chorus_service_code_required,
             commitment_required=self.owner_id.chorus_commitment_required,
+            commitment_or_service_code_required=self.owner_id.chorus_commitment_or_service_required,
         )
 
     def _chorus_piece_number(self, frame):

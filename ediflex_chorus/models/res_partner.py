@@ -22,6 +22,11 @@ class ResPartner(models.Model):
         string="Commitment Number Required",
         help="Chorus Pro refuses pieces sent to this structure without a legal commitment number.",
     )
+    chorus_commitment_or_service_required = fields.Boolean(
+        string="Commitment Number or Service Code Required",
+        help="Chorus Pro refuses pieces sent to this structure with neither a legal commitment number nor an "
+        "executing service code.",
+    )
     chorus_synced_date = fields.Datetime(string="Last Chorus Pro Synchronisation", readonly=True, copy=False)
 
     def action_chorus_sync(self):

@@ -1,5 +1,8 @@
+import dataclasses
 from datetime import timedelta
 
+from chorus_emulator import Emulator
+from chorus_emulator.seed import default_seed
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -74,6 +77,25 @@ class TestConfiguration(ChorusCase):
         self.assertEqual(len(services.filtered("active")), len([s for s in structure.services if s.active]))
         partner.action_chorus_sync()
         self.assertEqual(len(partner.with_context(active_test=False).chorus_service_ids), len(structure.services))
+
+    def test_the_commitment_or_service_rule_is_synchronised_and_checked(self):
+        # A body whose Chorus Pro structure says gestionNumeroEJOuCodeService (official Swagger): none in the
+        # default data set, so an emulator of its own.
+        seed = default_seed()
+        body = dataclasses.replace(seed.no_rules, commitment_or_service=True)
+        emulator = Emulator(dataclasses.replace(seed, no_rules=body))
+        emulator.start(port=0)
+        self.addCleanup(emulator.stop)
+        self.company.write({"chorus_api_url": emulator.url, "chorus_token_url": emulator.token_url})
+        partner = self._public_body(body, chorus_structure_id=0)
+        partner.action_chorus_sync()
+        self.assertEqual((partner.chorus_commitment_or_service_required, partner.chorus_commitment_required,
+                          partner.chorus_service_code_required), (True, False, False))
+        situation = self._situation(owner_id=partner.id, commitment_number=False)
+        with self.assertRaises(UserError) as caught:
+            situation.action_present()
+        self.assertIn("commitment number or an executing service code", str(caught.exception))
+        self.assertEqual(situation.state, "draft")
 
     def test_settings_write_through_to_the_company(self):
         settings = self.env["res.config.settings"].create({"chorus_siret": "00000000012887",
