@@ -14,6 +14,14 @@ source "$here/tools/lib.sh"
 
 banner() { printf '\n==== %s ====\n' "$*"; }
 
+# pytest's closing line in the log $1, e.g. "2 failed, 27 passed, 1 skipped in 40.1s" (-q) or "=== 29 passed in 39s ===".
+pytest_closing_line() {
+    grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$1" 2>/dev/null | tail -1
+}
+
+# The sum of the counts of the outcomes $1 (an ERE: 'passed', 'failed|error') in pytest's closing line $2; 0 if none.
+pytest_count() { grep -oE "[0-9]+ ($1)" <<<"$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+
 plain_tests() {
     banner "plain tests (core, emulator)"
     if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || return 1; fi
@@ -21,8 +29,8 @@ plain_tests() {
     "$venv/bin/python" -m pytest "$here/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
     local rc=${PIPESTATUS[0]}
     plain_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error).* =+$' "$log_dir/plain.log" | tail -1)
-    plain_passed=$(grep -oE '[0-9]+ passed' <<<"$plain_summary" | grep -oE '[0-9]+' || echo 0)
-    plain_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$plain_summary" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    plain_passed=$(pytest_count passed "$plain_summary")
+    plain_failed=$(pytest_count 'failed|error' "$plain_summary")
     return "$rc"
 }
 
@@ -49,13 +57,11 @@ odoo_tests() {
     odoo_ran=$(grep -oE 'of [0-9]+ tests' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' || echo 0)
     odoo_failed=$(grep -oE '[0-9]+ failed, [0-9]+ error' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
     odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
-    # pytest's closing line, e.g. "2 failed, 27 passed, 1 skipped in 40.1s" (-q) or "=== 29 passed in 39s ===".
     local pytest_line pytest_skipped
-    pytest_line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped|deselected).* in [0-9.]+s' \
-        "$log_dir/odoo.log.pytest" 2>/dev/null | tail -1)
-    pytest_passed=$(grep -oE '[0-9]+ passed' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
-    pytest_failed=$(grep -oE '[0-9]+ (failed|error)' <<<"$pytest_line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-    pytest_skipped=$(grep -oE '[0-9]+ skipped' <<<"$pytest_line" | grep -oE '[0-9]+' || echo 0)
+    pytest_line=$(pytest_closing_line "$log_dir/odoo.log.pytest")
+    pytest_passed=$(pytest_count passed "$pytest_line")
+    pytest_failed=$(pytest_count 'failed|error' "$pytest_line")
+    pytest_skipped=$(pytest_count skipped "$pytest_line")
     if [ -z "$pytest_line" ] || { [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; }; then
         local why="pytest-odoo gave no result"
         grep -q 'PYTEST-ODOO COULD NOT BE INSTALLED' "$log_dir/odoo.log.pytest" 2>/dev/null \
@@ -86,10 +92,10 @@ soak_tests() {
     ODOO_PATH="$ODOO_PATH" ODOO_PYTHON="$odoo_python" "$venv/bin/python" -m pytest "$here/tests_soak" -q \
         -p no:cacheprovider -rs 2>&1 | tee "$log_dir/soak.log"
     local rc=${PIPESTATUS[0]} line skipped
-    line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$log_dir/soak.log" | tail -1)
-    soak_passed=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || echo 0)
-    soak_failed=$(grep -oE '[0-9]+ (failed|errors?)' <<<"$line" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
-    skipped=$(grep -oE '[0-9]+ skipped' <<<"$line" | grep -oE '[0-9]+' || echo 0)
+    line=$(pytest_closing_line "$log_dir/soak.log")
+    soak_passed=$(pytest_count passed "$line")
+    soak_failed=$(pytest_count 'failed|error' "$line")
+    skipped=$(pytest_count skipped "$line")
     soak_status="RAN: $soak_passed passed, $soak_failed failed (log: $log_dir/soak.log)"
     if [ "$skipped" != 0 ]; then
         soak_status="SKIPPED: $skipped soak test(s) skipped, see $log_dir/soak.log"
