@@ -44,6 +44,12 @@ ensure_postgres() {
     fi
 }
 
+ensure_test_venv() {
+    # The project's virtualenv $1 with requirements-test.txt (pytest, factur-x...): created when missing.
+    if [ ! -x "$1/bin/python" ]; then python3 -m venv "$1" || return 1; fi
+    "$1/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt"
+}
+
 ensure_browser_tests() {
     # The tours run in headless Chromium (Debian's package) driven by Odoo over websocket-client.
     command -v chromium >/dev/null || apt_install chromium

@@ -9,8 +9,7 @@ ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
 source "$here/tools/lib.sh"
 
 require_odoo
-if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || exit 1; fi
-"$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt" || exit 1
+ensure_test_venv "$venv" || exit 1
 results="$here/var/soak-results.json"
 rm -f "$results"
 SOAK_COMMIT=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "?") \

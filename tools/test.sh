@@ -24,8 +24,7 @@ pytest_count() { grep -oE "[0-9]+ ($1)" <<<"$2" | grep -oE '[0-9]+' | awk '{s+=$
 
 plain_tests() {
     banner "plain tests (core, emulator)"
-    if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv" || return 1; fi
-    "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements-test.txt" || return 1
+    ensure_test_venv "$venv" || return 1
     "$venv/bin/python" -m pytest "$here/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
     local rc=${PIPESTATUS[0]}
     plain_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error).* =+$' "$log_dir/plain.log" | tail -1)
