@@ -24,8 +24,6 @@ apt_install() {
 ensure_postgres() {
     # Odoo refuses the 'postgres' role: the tests connect as the current user, a superuser role of its own.
     command -v pg_lsclusters >/dev/null || command -v pg_isready >/dev/null || apt_install postgresql
-    # The deposited copy is a real PDF: Odoo's report engine needs wkhtmltopdf.
-    command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
     if ! command -v pg_lsclusters >/dev/null; then
         pg_isready -q 2>/dev/null
         return
@@ -61,6 +59,8 @@ ensure_browser_tests() {
 }
 
 ensure_addon_dependencies() {
+    # The deposited copy is a real PDF: Odoo's report engine needs wkhtmltopdf.
+    command -v wkhtmltopdf >/dev/null || apt_install wkhtmltopdf
     # The addon's Python dependencies beyond Odoo's own (its manifest's external_dependencies), installed into
     # the Odoo's Python when missing. factur-x keeps Odoo's lxml and PyPDF2 (it adds pypdf beside them).
     if ! "$1" -c "import facturx" 2>/dev/null; then
