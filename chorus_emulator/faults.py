@@ -3,7 +3,7 @@
 import dataclasses
 import threading
 
-from .replies import CODES, Reply, gateway_error
+from .replies import DUPLICATE_CODE, Reply, gateway_error
 
 KINDS = ("latency", "server_error", "rate_limit", "timeout", "expired_token", "business_error", "malformed", "reset",
          "lost_answer", "held_answer")
@@ -61,8 +61,8 @@ def _expired_token(options):
 
 
 def _business_error(options):
-    code, _status = CODES["duplicate"]
-    body = {"codeRetour": int(options.get("code", code)), "libelle": options.get("label", "Injected business error")}
+    body = {"codeRetour": int(options.get("code", DUPLICATE_CODE)),
+            "libelle": options.get("label", "Injected business error")}
     return Reply(int(options.get("http_status", 400)), body)
 
 
