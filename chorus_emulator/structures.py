@@ -114,11 +114,12 @@ def user_links(api, body):
     """listerRattachementsStructureUtilisateur: the technical user is attached to every service of its structure."""
     require(body, "idStructure")
     structure = _structure(api, body["idStructure"], "idStructure")
+    # The technical user belongs to the contractor only: another structure lists no link.
+    attached = structure.services if structure is api.state.seed.contractor else ()
     links = [
         {"idRattachement": index + 1, "idService": service.id, "codeService": service.code,
          "nomService": service.label, "statutRattachement": "VALIDEE"}
-        for index, service in enumerate(structure.services)
-        if structure is api.state.seed.contractor
+        for index, service in enumerate(attached)
     ]
     page, retour = paginate(links, body.get("parametresListerRattachementsStructureUtilisateur"), api.max_page_size)
     return _ok(idStructure=structure.id, identifiantStructure=structure.siret, designationStructure=structure.name,
