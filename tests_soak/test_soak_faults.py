@@ -1,6 +1,7 @@
 """N situations presented and accepted while Chorus Pro misbehaves in every way, in turn and then together: in the end
 no deposit lost, none twice, no false rejection, and every deposit in the state that matches what Chorus Pro holds."""
 
+import collections
 import random
 import threading
 import time
@@ -181,10 +182,8 @@ def _play(chaos, rpc, emulator, case, batch):
     rpc.time_passes()
     rpc.run_cron()
     chaos.calm()
-    states = {}
     deposits = rpc.deposits([("situation_id", "in", batch)])
-    for deposit in deposits:
-        states[deposit["state"]] = states.get(deposit["state"], 0) + 1
+    states = dict(collections.Counter(deposit["state"] for deposit in deposits))
     played = {kind: count - before.get(kind, 0) for kind, count in emulator.faults_played.items()
               if count > before.get(kind, 0)}
     return {"situations": len(batch), "faults_played": sum(played.values()), "played": played,
