@@ -7,6 +7,7 @@ Only the section "## Crashes, concurrency and faults (make soak)" is replaced; t
 
 # pylint: disable=print-used
 
+import collections
 import datetime
 import json
 import os
@@ -24,10 +25,9 @@ def section(found):
     """The markdown section of one run's figures."""
     crash, race, faults, sizes = found["crash"], found["race"], found["faults"], found["sizes"]
     deposits = faults["deposits"]
-    played = {}
+    played = collections.Counter()
     for case in faults["cases"].values():
-        for kind, count in case["played"].items():
-            played[kind] = played.get(kind, 0) + count
+        played.update(case["played"])
     kinds = ", ".join(f"{kind} {count}" for kind, count in sorted(played.items()))
     per_case = ", ".join(f"{name} {case['seconds']} s" for name, case in faults["cases"].items())
     day = datetime.date.today().isoformat()
