@@ -1,7 +1,7 @@
 """Fixtures of the soak suite: one Odoo 18 found on the machine, one emulator, one template database per run.
 
 SOAK_N: situations of the fault soak (default 18, 2 per case; `make soak`: 200); SOAK_QUEUE: deposits of the race
-(default 12; `make soak`: 400); SOAK_CRASHES: kill -9 cycles (default 2; `make soak`: 10); SOAK_REAL_TIMEOUTS: answers
+(default 12; `make soak`: 200); SOAK_CRASHES: kill -9 cycles (default 2; `make soak`: 10); SOAK_REAL_TIMEOUTS: answers
 held past the client's 30 s timeout (default 0; `make soak`: 2); SOAK_RESULTS: a JSON file that receives the figures.
 """
 
@@ -19,15 +19,17 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import harness  # noqa: E402
 from chorus_emulator import Emulator  # noqa: E402
 
+from report import SHORT_SIZES  # noqa: E402
+
 RUN = f"ediflex_soak_{os.getpid()}"
 SECRETS = ("emulator-client-secret", "Emulator-Password-2026")
 
 
 def sizes():
     """The sizes of this run, from the environment."""
-    return {"situations": int(os.environ.get("SOAK_N", 18)), "queue": int(os.environ.get("SOAK_QUEUE", 12)),
-            "crashes": int(os.environ.get("SOAK_CRASHES", 2)),
-            "real_timeouts": int(os.environ.get("SOAK_REAL_TIMEOUTS", 0))}
+    variables = {"situations": "SOAK_N", "queue": "SOAK_QUEUE", "crashes": "SOAK_CRASHES",
+                 "real_timeouts": "SOAK_REAL_TIMEOUTS"}
+    return {size: int(os.environ.get(variable, SHORT_SIZES[size])) for size, variable in variables.items()}
 
 
 @pytest.fixture(scope="session")

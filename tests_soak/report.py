@@ -15,6 +15,9 @@ import sys
 import textwrap
 
 TITLE = "## Crashes, concurrency and faults (make soak)"
+# The sizes of the short suite that `make test` runs (the fixtures' defaults); `make soak` sets larger ones through
+# SOAK_N, SOAK_QUEUE, SOAK_CRASHES and SOAK_REAL_TIMEOUTS (tools/soak.sh).
+SHORT_SIZES = {"situations": 18, "queue": 12, "crashes": 2, "real_timeouts": 0}
 
 
 def ratio(part, whole):
@@ -93,7 +96,8 @@ def minutes(seconds):
 
 
 def sizes_short():
-    return "18 situations, a queue of 12 deposits, 2 kills: about 2 minutes"
+    return (f"{SHORT_SIZES['situations']} situations, a queue of {SHORT_SIZES['queue']} deposits, "
+            f"{SHORT_SIZES['crashes']} kills: about 2 minutes")
 
 
 def write(path, text):
