@@ -1,6 +1,7 @@
 from . import (
     ediflex_chorus_connector,
     ediflex_chorus_deposit,
+    ediflex_chorus_ecb_rate,
     ediflex_chorus_service,
     ediflex_situation,
     ediflex_situation_line,

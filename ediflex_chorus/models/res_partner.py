@@ -1,7 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus import works
+from ..chorus import payment, works
 
 
 class ResPartner(models.Model):
@@ -28,6 +28,37 @@ class ResPartner(models.Model):
         "executing service code.",
     )
     chorus_synced_date = fields.Datetime(string="Last Chorus Pro Synchronisation", readonly=True, copy=False)
+
+    # ------------------------------------------------------------------ paid17: the buyer's payment period
+    chorus_buyer_type = fields.Selection(
+        [
+            (payment.BuyerType.STATE.value, "State or State public body"),
+            (payment.BuyerType.LOCAL.value, "Local authority or local public body"),
+            (payment.BuyerType.HOSPITAL.value, "Public hospital or army health service"),
+            (payment.BuyerType.PUBLIC_COMPANY.value, "Public company"),
+        ],
+        string="Public Buyer Type",
+        help="Sets the legal global payment period: 30 days for the State and local authorities (CCP R2192-10), "
+        "50 days for public hospitals, 60 days for public companies (CCP R2192-11).",
+    )
+    chorus_payment_period_days = fields.Integer(
+        string="Payment Period (days)", compute="_compute_chorus_payment_period_days", store=True, readonly=False,
+        help="Global payment period of this public body, by default the legal one of its type. A contract may set "
+        "a shorter one; a longer one is capped at the legal period.",
+    )
+
+    @api.depends("chorus_buyer_type")
+    def _compute_chorus_payment_period_days(self):
+        for partner in self:
+            if partner.chorus_buyer_type:
+                partner.chorus_payment_period_days = payment.legal_period_days(partner.chorus_buyer_type)
+
+    def _chorus_payment_period(self, contract_days=None):
+        """The payment period that applies to a piece owed by this public body (a contract may shorten it)."""
+        self.ensure_one()
+        buyer_type = self.chorus_buyer_type or payment.BuyerType.STATE.value
+        own = payment.period_days(buyer_type, self.chorus_payment_period_days or None)
+        return min(own, contract_days) if contract_days and contract_days > 0 else own
 
     def action_chorus_sync(self):
         """Read structure id, rules and services of these partners from Chorus Pro."""

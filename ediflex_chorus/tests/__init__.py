@@ -5,6 +5,7 @@ from . import (
     test_diagnostic,
     test_flow_road,
     test_french,
+    test_payment_rates,
     test_pdf_copy,
     test_portal,
     test_resilience,
