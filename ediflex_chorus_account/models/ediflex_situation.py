@@ -1,0 +1,157 @@
+from decimal import Decimal
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare
+
+from odoo.addons.ediflex_chorus.chorus import works
+
+from .ediflex_chorus_deposit import ACCEPTED_FRAMES
+
+# Chorus Pro takes works pieces in euros only; so is the invoice of a situation.
+INVOICE_CURRENCY = "EUR"
+
+
+class EdiflexSituation(models.Model):
+    _inherit = "ediflex.situation"
+
+    invoice_ids = fields.One2many("account.move", "ediflex_situation_id", string="Invoices", readonly=True)
+    invoice_id = fields.Many2one(
+        "account.move", string="Invoice", compute="_compute_invoice_id",
+        help="The customer invoice made from the situation when it was accepted.",
+    )
+
+    @api.depends("invoice_ids.state")
+    def _compute_invoice_id(self):
+        for situation in self:
+            situation.invoice_id = situation.invoice_ids.filtered(lambda m: m.state != "cancel").sorted("id")[-1:]
+
+    def _accept(self):
+        self._ediflex_check_currency()
+        deposits = super()._accept()
+        for situation in self:
+            situation._ediflex_create_invoice()
+        return deposits
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("state", "accepted") != "accepted":
+            # Refused, cancelled, back to draft (or any later state leaving the acceptance): no invoice stays.
+            for situation in self:
+                situation.sudo().invoice_ids.filtered(lambda m: m.state != "cancel")._ediflex_withdraw(self.env._(
+                    "Cancelled: the situation %(name)s is no longer accepted.", name=situation.name))
+        return result
+
+    def action_view_invoice(self):
+        """Open the customer invoice of the situation."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "account.move", "view_mode": "form",
+            "res_id": self.invoice_id.id, "views": [(False, "form")],
+        }
+
+    def _ediflex_accepted_deposit(self):
+        """The deposit of the accepted copy (A6 or A8) of this situation, if any."""
+        self.ensure_one()
+        deposits = self.sudo().deposit_ids.filtered(lambda d: d.frame in ACCEPTED_FRAMES and d.state != "cancelled")
+        return deposits.sorted("id")[-1:]
+
+    def _ediflex_check_currency(self):
+        for situation in self:
+            if situation.currency_id.name != INVOICE_CURRENCY:
+                raise UserError(self.env._(
+                    "The situation %(name)s cannot be accepted: its company %(company)s keeps its accounts in "
+                    "%(currency)s, while a works situation and its invoice are in euros only (Chorus Pro takes no "
+                    "other currency).", name=situation.name, company=situation.company_id.name,
+                    currency=situation.currency_id.name))
+
+    def _ediflex_create_invoice(self):
+        """The posted customer invoice of this accepted situation, its PDF being the accepted copy."""
+        self.ensure_one()
+        situation = self.sudo().with_company(self.company_id)
+        invoice = situation.env["account.move"].create(situation._ediflex_invoice_values())
+        if "transmit_method_id" in invoice._fields:
+            # OCA's transmission methods (l10n_fr_chorus_account among them): no other route for this piece.
+            invoice.transmit_method_id = False
+        invoice.action_post()
+        situation._ediflex_attach_accepted_copy(invoice)
+        situation._message_log(body=self.env._("Customer invoice %(invoice)s created.", invoice=invoice.name))
+        return invoice
+
+    def _ediflex_invoice_values(self):
+        self.ensure_one()
+        company = self.company_id
+        totals = works.compute_totals([line._chorus_line() for line in self.line_ids],
+                                      Decimal(str(self.retention_rate or 0)))
+        lines = [
+            Command.create({
+                "name": self.env._(
+                    "Situation no. %(number)s, contract %(contract)s: works from %(start)s to %(end)s, VAT %(rate)s%%",
+                    number=self.number, contract=self.contract_number, start=self.period_start,
+                    end=self.period_end, rate=f"{vat.rate.normalize():f}"),
+                "quantity": 1.0,
+                "price_unit": float(vat.base),
+                "tax_ids": [Command.set(self._ediflex_tax(float(vat.rate)).ids)],
+            })
+            for vat in totals.vat_lines if vat.base
+        ]
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": self._ediflex_journal().id,
+            "partner_id": self.owner_id.id,
+            "currency_id": self.env.ref("base.EUR").id,
+            "invoice_date": self.date,
+            "ref": f"{self.contract_number} - {self.name}",
+            "invoice_origin": self.name,
+            "invoice_user_id": self.user_id.id,
+            "is_move_sent": True,
+            "ediflex_situation_id": self.id,
+            "ediflex_retention_amount": float(totals.retention),
+            "ediflex_retention_account_id": company._ediflex_retention_account(self.owner_id).id,
+            "invoice_line_ids": lines,
+        }
+
+    def _ediflex_journal(self):
+        company = self.company_id
+        Journal = self.env["account.journal"]
+        journals = Journal.search([*Journal._check_company_domain(company), ("type", "=", "sale")])
+        journal = journals.filtered(lambda j: j.currency_id.name in (False, INVOICE_CURRENCY))[:1]
+        if not journal:
+            raise UserError(self.env._(
+                "The company %(company)s has no sales journal in euros: set up its accounting (Accounting > "
+                "Configuration > Journals) before a situation can be accepted.", company=company.name))
+        return journal
+
+    def _ediflex_tax(self, rate):
+        """The company's sales VAT of ``rate`` percent; works are services, their VAT due on payment."""
+        company = self.company_id
+        Tax = self.env["account.tax"].with_context(active_test=False)
+        taxes = Tax.search([*Tax._check_company_domain(company), ("type_tax_use", "=", "sale"),
+                            ("amount_type", "=", "percent")]).filtered(
+            lambda t: not float_compare(t.amount, rate, precision_digits=4) and not t.price_include)
+        taxes = taxes.sorted(lambda t: (not t.active, t.tax_scope != "service", t.tax_exigibility != "on_payment",
+                                        t.sequence, t.id))
+        if not taxes:
+            raise UserError(self.env._(
+                "The company %(company)s has no sales tax of %(rate)s%%: create it in Accounting > Configuration > "
+                "Taxes before the situation %(name)s can be accepted.", company=company.name, rate=rate,
+                name=self.name))
+        return taxes[:1]
+
+    def _ediflex_attach_accepted_copy(self, invoice):
+        # The invoice's PDF is the very copy deposited on Chorus Pro; Odoo's send and print reuses it as is.
+        copy = self._ediflex_accepted_deposit().attachment_id
+        if copy:
+            name, raw = copy.name, copy.raw
+        else:
+            # Chorus Pro not enabled: no deposit, the same report gives the accepted copy.
+            document = self._chorus_render_pdf(works.frame_for("accept", self.kind == "final"))
+            name, raw = document.name, document.content
+        attachment = self.env["ir.attachment"].create({
+            "name": name, "raw": raw, "mimetype": "application/pdf",
+            "res_model": "account.move", "res_id": invoice.id, "res_field": "invoice_pdf_report_file",
+            "company_id": invoice.company_id.id,
+        })
+        invoice.message_main_attachment_id = attachment
+        invoice.invalidate_recordset(fnames=["invoice_pdf_report_id", "invoice_pdf_report_file"])

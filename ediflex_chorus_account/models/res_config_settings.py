@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    ediflex_retention_account_id = fields.Many2one(
+        related="company_id.ediflex_retention_account_id", readonly=False
+    )

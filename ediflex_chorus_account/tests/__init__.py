@@ -1,0 +1,1 @@
+from . import test_situation_invoice, test_sending_routes
