@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_date
 
 from odoo.addons.ediflex_chorus.chorus import works
 
@@ -83,18 +83,7 @@ class EdiflexSituation(models.Model):
         company = self.company_id
         totals = works.compute_totals([line._chorus_line() for line in self.line_ids],
                                       Decimal(str(self.retention_rate or 0)))
-        lines = [
-            Command.create({
-                "name": self.env._(
-                    "Situation no. %(number)s, contract %(contract)s: works from %(start)s to %(end)s, VAT %(rate)s%%",
-                    number=self.number, contract=self.contract_number, start=self.period_start,
-                    end=self.period_end, rate=f"{vat.rate.normalize():f}"),
-                "quantity": 1.0,
-                "price_unit": float(vat.base),
-                "tax_ids": [Command.set(self._ediflex_tax(float(vat.rate)).ids)],
-            })
-            for vat in totals.vat_lines if vat.base
-        ]
+        lines = [Command.create(self._ediflex_invoice_line(vat)) for vat in totals.vat_lines if vat.base]
         return {
             "move_type": "out_invoice",
             "company_id": company.id,
@@ -110,6 +99,21 @@ class EdiflexSituation(models.Model):
             "ediflex_retention_amount": float(totals.retention),
             "ediflex_retention_account_id": company._ediflex_retention_account(self.owner_id).id,
             "invoice_line_ids": lines,
+        }
+
+    def _ediflex_invoice_line(self, vat):
+        """The invoice line of the period's amounts at one VAT rate (``vat``, the core's VatLine)."""
+        # In the public body's language (the invoice is its document), else the company's.
+        env = self.with_context(lang=self.owner_id.lang or self.company_id.partner_id.lang).env
+        rate = f"{vat.rate.normalize():f}"
+        return {
+            "name": env._(
+                "Situation no. %(number)s, contract %(contract)s: works from %(start)s to %(end)s, VAT %(rate)s%%",
+                number=self.number, contract=self.contract_number, start=format_date(env, self.period_start),
+                end=format_date(env, self.period_end), rate=rate),
+            "quantity": 1.0,
+            "price_unit": float(vat.base),
+            "tax_ids": [Command.set(self._ediflex_tax(float(vat.rate)).ids)],
         }
 
     def _ediflex_journal(self):
