@@ -2,6 +2,7 @@
 
 import base64
 
+from chorus.checks import check_siret
 from chorus.client import ChorusClient, Credentials
 
 SEED_CONTRACTOR_SIRET = "00000000012887"  # the emulator's default seed
@@ -39,3 +40,9 @@ def deposit(chorus, payload, document):
 def search_all(chorus, **period):
     """Every works piece of the works search, all pages."""
     return [piece for page in chorus.works_pages(**period) for piece in page]
+
+
+def siret_problem(value, production, party=None):
+    """What is wrong with a SIRET, as an English sentence (check_siret's one problem), or None if it is valid."""
+    problems = check_siret(value, production, party)
+    return problems[0].message if problems else None

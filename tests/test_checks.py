@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from factories import PDF, make_situation, marked_templates
+from helpers import siret_problem
 from test_translation import _catalog
 
 from chorus import checks
@@ -68,7 +69,7 @@ def test_sandbox_sirets_fail_in_production():
 # --- SIRET -----------------------------------------------------------------------------------------------------
 
 def test_siret_length_message():
-    assert checks.siret_problem("1234567890123", True, "contractor") == (
+    assert siret_problem("1234567890123", True, "contractor") == (
         "The contractor's SIRET must have 14 digits (got 13).")
     assert checks.check_siret("1234567890123", True, "owner", "contract.owner.siret") == [Problem(
         "contract.owner.siret", "The project owner's SIRET must have 14 digits (got 13).",
@@ -86,28 +87,28 @@ def test_siret_length_message():
     ("73282932000075", " 73282932000075 fails the SIRET checksum (Luhn key): check it against the INSEE register."),
 ])
 def test_siret_messages_name_the_party(party, subject, value, rest):
-    assert checks.siret_problem(value, True, party) == subject + rest
+    assert siret_problem(value, True, party) == subject + rest
 
 
 @pytest.mark.parametrize("value", ["", None, "7328293200007A", "732 829 320 00074", "７３２８２９３２０００７４",
                                    73282932000074])
 def test_siret_not_digits_fails_in_both_modes(value):
-    assert checks.siret_problem(value, production=False)
-    assert checks.siret_problem(value, production=True)
+    assert siret_problem(value, production=False)
+    assert siret_problem(value, production=True)
 
 
 def test_siret_luhn():
     assert checks.luhn_valid(VALID_SIRET)
-    assert checks.siret_problem(VALID_SIRET, production=True) is None
-    assert "checksum" in checks.siret_problem("73282932000075", production=True)
-    assert checks.siret_problem("73282932000075", production=False) is None
+    assert siret_problem(VALID_SIRET, production=True) is None
+    assert "checksum" in siret_problem("73282932000075", production=True)
+    assert siret_problem("73282932000075", production=False) is None
 
 
 def test_siret_la_poste():
-    assert checks.siret_problem(LA_POSTE_BRANCH, production=True) is None
-    assert checks.siret_problem(LA_POSTE_HEAD_OFFICE, production=True) is None
-    assert checks.siret_problem("35600000049838", production=True)  # digit sum 46, not Luhn
-    assert checks.siret_problem("35600100049836", production=True)  # digit sum 45 but outside La Poste's SIREN
+    assert siret_problem(LA_POSTE_BRANCH, production=True) is None
+    assert siret_problem(LA_POSTE_HEAD_OFFICE, production=True) is None
+    assert siret_problem("35600000049838", production=True)  # digit sum 46, not Luhn
+    assert siret_problem("35600100049836", production=True)  # digit sum 45 but outside La Poste's SIREN
 
 
 # --- parties and contract --------------------------------------------------------------------------------------

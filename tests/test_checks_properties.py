@@ -6,10 +6,11 @@ import dataclasses
 import datetime
 
 from factories import marked_templates
+from helpers import siret_problem
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from chorus.checks import Problem, check_siret, check_situation, luhn_valid, siret_problem
+from chorus.checks import Problem, check_siret, check_situation, luhn_valid
 from chorus.endpoints import LA_POSTE_SIREN
 from chorus.works import Contract, Document, Frame, Party, Situation, SituationLine, build_works_payload
 

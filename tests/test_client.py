@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 import requests
 from chorus_emulator import Emulator
+from chorus_emulator.facts import WORKS_STATUSES
 from helpers import account_header, credentials_of, deposit, make_client, ping, search_all
 
 from chorus import client as client_module
@@ -152,7 +153,7 @@ def test_search_works_and_find_piece(client, emu):
         deposit(client, *works_payload(emu.seed, f"SIT-10{index}"))
     assert len(search_all(client)) == 5
     piece = client.find_works_piece("SIT-103-A4")
-    assert piece.number == "SIT-103-A4" and piece.status == ep.WORKS_STATUSES[0]
+    assert piece.number == "SIT-103-A4" and piece.status == WORKS_STATUSES[0]
     assert client.find_works_piece("SIT-999-A4") is None
 
 
@@ -168,9 +169,9 @@ def test_search_works_every_page(emu, creds):
 
 def test_piece_status_follows_the_works_circuit(client, emu):
     piece_id = deposit(client, *works_payload(emu.seed, "SIT-0004")).piece_id
-    assert client.piece_status(piece_id) == ep.WORKS_STATUSES[0]
+    assert client.piece_status(piece_id) == WORKS_STATUSES[0]
     emu.advance_works(piece_id, steps=2)
-    assert client.piece_status(piece_id) == ep.WORKS_STATUSES[2]
+    assert client.piece_status(piece_id) == WORKS_STATUSES[2]
 
 
 def test_call_rejects_an_unknown_operation(client):

@@ -71,14 +71,6 @@ def test_pickle_keeps_class_and_fields():
     assert type(copy) is ChorusRouteError and repr(copy) == repr(error) and str(copy) == str(error)
 
 
-def test_to_dict():
-    error = ChorusAuthError("PISTE refused the client credentials", code="invalid_client", http_status=400,
-                            operation="token")
-    data = error.to_dict()
-    assert data["kind"] == "ChorusAuthError" and data["retryable"] is False and data["code"] == "invalid_client"
-    assert data["message"] == str(error) and data["http_status"] == 400 and data["operation"] == "token"
-
-
 @pytest.mark.parametrize("error_class", TRANSIENT + HUMAN)
 def test_every_kind_reads_as_english(error_class):
     text = str(error_class("label", code=1))

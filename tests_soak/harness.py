@@ -94,8 +94,8 @@ class Odoo:
         os.makedirs(self.log_dir, exist_ok=True)
         self.databases = []
 
-    def args(self, db, command=()):
-        return [self.python, "odoo-bin", *command, f"--addons-path={ODOO_PATH}/odoo/addons,{REPO}", "-d", db,
+    def args(self, db, command=(), addons=REPO):
+        return [self.python, "odoo-bin", *command, f"--addons-path={ODOO_PATH}/odoo/addons,{addons}", "-d", db,
                 f"--db-filter=^{db}$", f"--data-dir={self.data_dir}", "--without-demo=all"]
 
     def env(self, **extra):
@@ -106,13 +106,21 @@ class Odoo:
     def log(self, name):
         return os.path.join(self.log_dir, name + ".log")
 
-    def install(self, db):
-        """A new database with ediflex_chorus installed."""
+    def install(self, db, addons=REPO):
+        """A new database with ediflex_chorus installed (from the folder ``addons``: another version's copy)."""
         self.databases.append(db)
-        process = _popen([*self.args(db), "-i", "ediflex_chorus", "--stop-after-init", "--log-level=warn",
-                          f"--http-port={free_port()}"], self.log(db + "-install"), cwd=ODOO_PATH, env=self.env())
+        self._update(db, "-i", "install", addons)
+
+    def upgrade(self, db):
+        """Upgrade ediflex_chorus on db to this repository's version (its migration scripts run)."""
+        self._update(db, "-u", "upgrade", REPO)
+
+    def _update(self, db, option, step, addons):
+        log = self.log(f"{db}-{step}")
+        process = _popen([*self.args(db, addons=addons), option, "ediflex_chorus", "--stop-after-init",
+                          "--log-level=warn", f"--http-port={free_port()}"], log, cwd=ODOO_PATH, env=self.env())
         if process.wait(timeout=600):
-            raise RuntimeError(f"installing ediflex_chorus on {db} failed: see {self.log(db + '-install')}")
+            raise RuntimeError(f"{step} of ediflex_chorus on {db} failed: see {log}")
 
     def copy(self, template, db):
         """A copy of a database (filestore included), as a fresh start for one test."""
@@ -128,14 +136,14 @@ class Odoo:
             shutil.rmtree(os.path.join(self.data_dir, "filestore", db), ignore_errors=True)
         self.databases = []
 
-    def shell(self, db, script, name, **env):
+    def shell(self, db, script, name, addons=REPO, **env):
         """Run a Python script in ``odoo-bin shell`` on db (a process); returns the Popen, not waited for."""
-        return _popen([*self.args(db, ["shell"]), "--no-http", "--log-level=warn"], self.log(name), cwd=ODOO_PATH,
-                      env=self.env(**env), stdin=_script_file(self.work_dir, name, script))
+        return _popen([*self.args(db, ["shell"], addons), "--no-http", "--log-level=warn"], self.log(name),
+                      cwd=ODOO_PATH, env=self.env(**env), stdin=_script_file(self.work_dir, name, script))
 
-    def run_shell(self, db, script, name, timeout=300, **env):
+    def run_shell(self, db, script, name, timeout=300, addons=REPO, **env):
         """Run a script in ``odoo-bin shell`` and wait for it; raises when it fails."""
-        process = self.shell(db, script, name, **env)
+        process = self.shell(db, script, name, addons, **env)
         if process.wait(timeout=timeout):
             raise RuntimeError(f"odoo-bin shell {name} failed: see {self.log(name)}")
 
@@ -257,5 +265,5 @@ class Rpc:
 
     def deposits(self, domain=()):
         return self.call("ediflex.chorus.deposit", "search_read", list(domain), fields=[
-            "piece_number", "frame", "state", "situation_id", "chorus_invoice_id", "error_code", "attempts",
+            "piece_number", "frame", "state", "situation_id", "chorus_piece_id", "error_code", "attempts",
             "retryable", "next_attempt_date"])

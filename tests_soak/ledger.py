@@ -127,7 +127,7 @@ def _judge(deposit, found):
     if state in ON_CHORUS:
         if not found:
             return "lost"  # Odoo believes it sent: nothing is there
-        return "on_chorus_pro" if deposit["chorus_invoice_id"] == found[0]["id"] else "mismatch"
+        return "on_chorus_pro" if deposit["chorus_piece_id"] == found[0]["id"] else "mismatch"
     if state == "rejected":
         injected = str(deposit["error_code"]) == str(INJECTED_CODE)
         return "true_rejection" if injected and not found else "false_rejection"

@@ -63,6 +63,6 @@ def _crash_cycle(odoo, emulator, db, cycle):
     refused_again = sum(emulator.duplicates.values())
     assert len(pieces) == 1 and not refused_again, (pieces, emulator.duplicates)
     # Sent, with the id Chorus Pro gave (found by the look-up, with the piece's status: "received" then).
-    assert after["state"] in ("sent", "received") and after["chorus_invoice_id"] == pieces[0]["id"], after
+    assert after["state"] in ("sent", "received") and after["chorus_piece_id"] == pieces[0]["id"], after
     emulator.reset_counts()
     return {"moment": moment, "pieces": len(pieces), "refused_again": refused_again, "recovery": recovery}

@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from stdnum import luhn
+
 from . import endpoints
 from .works import CENT, VAT_TYPES, Frame
 
@@ -85,18 +87,16 @@ class StructureRules:
 
 
 def luhn_valid(digits):
-    """True if the digit string passes the Luhn checksum."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        digit = int(char)
-        if position % 2:
-            digit = digit * 2 - 9 if digit > 4 else digit * 2
-        total += digit
-    return total % 10 == 0
+    """True if the digit string passes the Luhn checksum (python-stdnum's, an Odoo dependency)."""
+    return luhn.is_valid(digits)
 
 
 def siret_checksum_valid(siret):
-    """True if a 14-digit SIRET passes Luhn, or is La Poste's with a digit sum multiple of 5."""
+    """True if a 14-digit SIRET passes Luhn, or is La Poste's with a digit sum multiple of 5.
+
+    Not stdnum.fr.siret.is_valid: it also checks the SIREN's own key and treats La Poste's head office apart, so it
+    refuses SIRETs this check has always taken; only its Luhn is used.
+    """
     if luhn_valid(siret):
         return True
     return siret.startswith(endpoints.LA_POSTE_SIREN) and sum(int(char) for char in siret) % 5 == 0
@@ -152,12 +152,6 @@ def check_siret(value, production, party=None, field="siret"):
     if production and not siret_checksum_valid(value):
         return [Problem.of(field, templates["checksum"], siret=value)]
     return []
-
-
-def siret_problem(value, production, party=None):
-    """What is wrong with a SIRET, as an English sentence (see check_siret), or None if it is valid."""
-    problems = check_siret(value, production, party)
-    return problems[0].message if problems else None
 
 
 def check_document(document, field="document"):

@@ -116,11 +116,6 @@ def _oauth_error(response):
     return error if isinstance(error, str) and error else None
 
 
-def _b64(content):
-    """Base64 text of bytes."""
-    return base64.b64encode(content).decode("ascii")
-
-
 def _extension(name):
     """The extension of a file name, upper case, without the dot ("" when there is none)."""
     stem, dot, ext = name.rpartition(".")

@@ -92,17 +92,8 @@ FLOW_INTEGRATED = frozenset({"IN_INTEGRE", "IN_INTEGRE_PARTIEL"})
 FLOW_REJECTED = frozenset({"IN_REJETE"})
 FLOW_ERROR_LISTS = ("listeErreurDP", "listeErreurTechnique")  # UNCERTAIN: the keys inside each error item
 
-# Statuses of works pieces (official enum, shared notes section 5). Their order beyond "deposited, MOE, MOA,
-# payment" is not documented: the addon only tells "in progress", "refused" and "done" apart.
-WORKS_STATUSES = (
-    "MISE_A_DISPOSITION_MOE",
-    "PRISE_EN_COMPTE_MOE",
-    "TRANSMISE_MOA",
-    "MISE_A_DISPOSITION_MOA",
-    "PRISE_EN_COMPTE_MOA",
-    "MANDATEE",
-    "MISE_EN_PAIEMENT",
-)
+# Statuses of works pieces (official enum, shared notes section 5): their order beyond "deposited, MOE, MOA,
+# payment" is not documented, so the addon only tells "in progress", "refused" and "done" apart.
 # A refusal needs the contractor's attention; Chorus Pro does not move such a piece on by itself.
 WORKS_REFUSED_STATUSES = frozenset({
     "REFUSEE_MOE", "REFUSEE_MOA", "ERREUR_DE_MOE", "ERREUR_DE_MOA", "A_RECYCLER", "REJETEE",

@@ -43,18 +43,6 @@ class ChorusError(Exception):
     def __reduce__(self):
         return (type(self), (self.label, self.code, self.http_status, self.operation))
 
-    def to_dict(self):
-        """Plain data for a log record or a deposit line."""
-        return {
-            "kind": type(self).__name__,
-            "retryable": self.retryable,
-            "code": self.code,
-            "label": self.label,
-            "http_status": self.http_status,
-            "operation": self.operation,
-            "message": str(self),
-        }
-
 
 class ChorusTransientError(ChorusError):
     """A failure that may pass by itself: retry later, automatically."""

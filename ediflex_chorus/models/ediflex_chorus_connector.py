@@ -206,7 +206,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Upload the frozen PDF and submit the frozen payload; the piece as far as Chorus Pro told it."""
         attachment = deposit.attachment_id.sudo()
         file_id = client.upload_file(attachment.name, attachment.raw or b"", attachment.mimetype or "application/pdf")
-        deposit.chorus_attachment_id = file_id
+        deposit.chorus_file_id = file_id
         try:
             result = client.submit_works(works.with_attachment(deposit._payload_dict(), file_id))
         except ChorusBusinessError:
@@ -273,7 +273,7 @@ class EdiflexChorusConnector(models.AbstractModel):
     @api.model
     def _follow_flows(self, deposits, client):
         """Read the result of each flow whose piece the works search did not find: a rejection is told."""
-        for deposit in deposits.filtered(lambda d: d.chorus_flow_number and not d.chorus_invoice_id):
+        for deposit in deposits.filtered(lambda d: d.chorus_flow_number and not d.chorus_piece_id):
             report = client.flow_report(deposit.chorus_flow_number)
             if report.rejected:
                 deposit._in_their_language()._mark_flow_rejected(report)
@@ -284,15 +284,15 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Start of the period to search: the last complete run, or the first attempt of a piece still unknown."""
         last = self.env["ir.config_parameter"].sudo().get_param(STATUS_SYNC_PARAM % company.id)
         starts = [fields.Datetime.to_datetime(last)] if last else []
-        without_id = open_deposits.filtered(lambda d: not d.chorus_invoice_id)
+        without_id = open_deposits.filtered(lambda d: not d.chorus_piece_id)
         starts += [d.first_attempt_date or d.create_date for d in (without_id if last else open_deposits)]
         return min(starts) - CLOCK_MARGIN
 
     @api.model
     def _apply_page(self, deposits, pieces):
         """Apply one page of pieces to the deposits they match, by id or else by number."""
-        by_id = {d.chorus_invoice_id: d for d in deposits if d.chorus_invoice_id}
-        by_number = {d.piece_number: d for d in deposits if not d.chorus_invoice_id}
+        by_id = {d.chorus_piece_id: d for d in deposits if d.chorus_piece_id}
+        by_number = {d.piece_number: d for d in deposits if not d.chorus_piece_id}
         updated = 0
         for piece in pieces:
             deposit = by_id.get(piece.id) or by_number.get(piece.number)
@@ -313,8 +313,8 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _refresh_status(self, deposit, client):
-        if deposit.chorus_invoice_id:
-            deposit._mark_status(client.piece_status(deposit.chorus_invoice_id))
+        if deposit.chorus_piece_id:
+            deposit._mark_status(client.piece_status(deposit.chorus_piece_id))
             return
         piece = self._find_piece(deposit, client)
         if piece:

@@ -112,8 +112,8 @@ class EdiflexChorusDeposit(models.Model):
     amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
     amount_total = fields.Monetary(string="Total", readonly=True)
     amount_due = fields.Monetary(readonly=True)
-    chorus_attachment_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
-    chorus_invoice_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
+    chorus_file_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
+    chorus_piece_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
     chorus_status = fields.Char(string="Chorus Pro Status Code", readonly=True, copy=False)
     chorus_status_label = fields.Selection(
         CHORUS_STATUSES, string="Chorus Pro Status", compute="_compute_chorus_status_label", store=True,
@@ -222,7 +222,7 @@ class EdiflexChorusDeposit(models.Model):
             "next_attempt_date": False,
         }
         if piece_id:
-            vals["chorus_invoice_id"] = piece_id
+            vals["chorus_piece_id"] = piece_id
         self.write(vals)
         if status:
             self._mark_status(status, status_at)
@@ -245,7 +245,7 @@ class EdiflexChorusDeposit(models.Model):
             self.situation_id._chorus_deposit_stuck(self)
 
     def _mark_flow_rejected(self, report):
-        """Chorus Pro refused the flow: rejected, with every error Chorus Pro gave, for a person to handle."""
+        """Chorus Pro rejected the flow: the deposit is rejected, with every error Chorus Pro gave, for a person."""
         errors = "\n".join(f"- {error}" for error in report.errors) or "-"
         self.write({
             "state": "rejected",
@@ -283,7 +283,7 @@ class EdiflexChorusDeposit(models.Model):
             return self.env._("The PISTE application is not subscribed to this Chorus Pro API: subscribe it on "
                               "PISTE.")
         if isinstance(error, ChorusBusinessError):
-            return self.env._("Chorus Pro refused the deposit (its message is below). If the situation's data is "
+            return self.env._("Chorus Pro rejected the deposit (its message is below). If the situation's data is "
                               "wrong, have the situation refused, correct it in draft and present it again; "
                               "otherwise fix the setting it names, then retry.")
         if isinstance(error, ChorusNetworkError):
@@ -306,8 +306,8 @@ class EdiflexChorusDeposit(models.Model):
     def _mark_found(self, piece):
         """Chorus Pro lists this deposit's piece: its id (when not known yet) and its status are recorded."""
         self.ensure_one()
-        if not self.chorus_invoice_id:
-            self.chorus_invoice_id = piece.id
+        if not self.chorus_piece_id:
+            self.chorus_piece_id = piece.id
         self._mark_status(piece.status, piece.status_at)
 
     def _mark_status(self, status, status_at=None):
@@ -431,7 +431,7 @@ class EdiflexChorusDeposit(models.Model):
 
     @api.model
     def _format_problems(self, problems):
-        lines = [self.env._("Chorus Pro would refuse this deposit. Fix the following, then validate again:")]
+        lines = [self.env._("Chorus Pro would reject this deposit. Fix the following, then validate again:")]
         lines += [
             self.env._("- %(situation)s: %(problem)s", situation=situation.name, problem=self._problem_text(problem))
             for situation, problem in problems

@@ -60,7 +60,7 @@ class EdiflexSituation(models.Model):
     )
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True,
-        help="Told by an activity when Chorus Pro refuses a deposit of this situation.",
+        help="Told by an activity when Chorus Pro rejects or refuses a deposit of this situation.",
     )
     number = fields.Integer(string="Situation Number", required=True, default=1, tracking=True)
     date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
@@ -92,7 +92,8 @@ class EdiflexSituation(models.Model):
     owner_signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
     owner_signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     deposit_problem = fields.Boolean(
-        compute="_compute_chorus_status", help="A deposit of this situation failed or was refused by Chorus Pro."
+        compute="_compute_chorus_status",
+        help="A deposit of this situation failed, was rejected by Chorus Pro or was refused on Chorus Pro.",
     )
     # Not stored: the sending cron must never write the situation row that a user may be editing.
     chorus_status = fields.Char(

@@ -10,7 +10,7 @@ from .common import ChorusCase
 
 # Models whose rows a refused validation must leave as they were.
 WATCHED = ("ediflex.situation", "ediflex.chorus.deposit", "ir.attachment", "mail.message", "mail.activity")
-REFUSED = "Chorus Pro refuserait ce dépôt"
+REFUSED = "Chorus Pro rejetterait ce dépôt"
 
 
 @tagged("post_install", "-at_install")

@@ -44,7 +44,7 @@ class TestDepositExchange(ChorusCase):
         [piece] = self._emulator_piece(deposit.piece_number)
         self.assertEqual(self._without_file_id(piece["payload"]), frozen)
         self.assertEqual(piece["payload"]["pieceJointePrincipale"][0]["pieceJointePrincipaleId"],
-                         deposit.chorus_attachment_id)
+                         deposit.chorus_file_id)
         self.assertEqual(deposit.attachment_id.raw, frozen_pdf)
 
     def test_administrators_only_read_the_stored_payload(self):
@@ -117,7 +117,7 @@ class TestDepositExchange(ChorusCase):
                 deposit = self._presented(number=SUBMIT_ANSWER_ID_KEYS.index(key) + 1)
                 self._send()
                 [piece] = self._emulator_piece(deposit.piece_number)
-                self.assertEqual(deposit.chorus_invoice_id, piece["id"])
+                self.assertEqual(deposit.chorus_piece_id, piece["id"])
                 # Without an id in the answer, the works search found the piece, with its status.
                 self.assertEqual(deposit.state, "received" if key is None else "sent")
         self.assertEqual(self._submissions(), len(SUBMIT_ANSWER_ID_KEYS))
@@ -128,10 +128,10 @@ class TestDepositExchange(ChorusCase):
         deposit = self._presented()
         self._send()
         self.assertEqual(deposit.state, "sent")
-        self.assertFalse(deposit.chorus_invoice_id, "no id that Chorus Pro did not give")
+        self.assertFalse(deposit.chorus_piece_id, "no id that Chorus Pro did not give")
         self.connector._cron_fetch_statuses()
         [piece] = self._emulator_piece(deposit.piece_number)
-        self.assertEqual((deposit.chorus_invoice_id, deposit.state, deposit.chorus_status),
+        self.assertEqual((deposit.chorus_piece_id, deposit.state, deposit.chorus_status),
                          (piece["id"], "received", piece["statut"]))
 
     # ------------------------------------------------------------------ statuses
@@ -139,7 +139,7 @@ class TestDepositExchange(ChorusCase):
     def test_a_refused_piece_is_red_with_an_activity_and_is_no_longer_polled(self):
         deposit = self._presented()
         self._send()
-        self.emulator.set_status(deposit.chorus_invoice_id, "REFUSEE_MOE", "Mauvais valideur")
+        self.emulator.set_status(deposit.chorus_piece_id, "REFUSEE_MOE", "Mauvais valideur")
         self.connector._cron_fetch_statuses()
         self.assertEqual((deposit.state, deposit.chorus_status), ("refused", "REFUSEE_MOE"))
         activity = deposit.situation_id.activity_ids
@@ -151,7 +151,7 @@ class TestDepositExchange(ChorusCase):
     def test_a_paid_piece_is_done(self):
         deposit = self._presented()
         self._send()
-        self.emulator.set_status(deposit.chorus_invoice_id, "MISE_EN_PAIEMENT")
+        self.emulator.set_status(deposit.chorus_piece_id, "MISE_EN_PAIEMENT")
         deposit.action_refresh_status()
         self.assertEqual(deposit.state, "done")
 
@@ -165,7 +165,7 @@ class TestDepositExchange(ChorusCase):
             with self.subTest(status=status):
                 deposit = self._presented(number=number)
                 self._send()
-                self.emulator.set_status(deposit.chorus_invoice_id, status)
+                self.emulator.set_status(deposit.chorus_piece_id, status)
                 deposit.action_refresh_status()
                 self.assertEqual((deposit.state, deposit.chorus_status), (state, status))
 
@@ -175,7 +175,7 @@ class TestDepositExchange(ChorusCase):
         deposits = self.env["ediflex.chorus.deposit"].sudo().create([{
             "situation_id": situation.id, "company_id": self.company.id, "frame": "A4",
             "piece_number": piece["numeroFacture"], "payload": "{}", "state": "sent",
-            "chorus_invoice_id": piece["id"] if index % 10 else 0,  # one in ten still without its id
+            "chorus_piece_id": piece["id"] if index % 10 else 0,  # one in ten still without its id
         } for index, piece in enumerate(pieces)])
         for piece in pieces:
             self.emulator.set_status(piece["id"], "PRISE_EN_COMPTE_MOE")
@@ -185,7 +185,7 @@ class TestDepositExchange(ChorusCase):
         self.assertLessEqual(calls, 20)
         self.assertEqual(set(deposits.mapped("chorus_status")), {"PRISE_EN_COMPTE_MOE"})
         self.assertEqual(set(deposits.mapped("state")), {"received"})
-        self.assertEqual(sorted(deposits.mapped("chorus_invoice_id")), sorted(p["id"] for p in pieces))
+        self.assertEqual(sorted(deposits.mapped("chorus_piece_id")), sorted(p["id"] for p in pieces))
 
     # ------------------------------------------------------------------ backlog, users
 

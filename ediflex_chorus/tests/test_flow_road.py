@@ -33,7 +33,7 @@ class TestFlowRoad(ChorusCase):
         self._follow()
         for deposit in deposits:
             [piece] = self._emulator_piece(deposit.piece_number)
-            self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("received", piece["id"]))
+            self.assertEqual((deposit.state, deposit.chorus_piece_id), ("received", piece["id"]))
             self.assertTrue(piece["frame"].startswith(deposit.frame + "_"))
 
     def test_the_flow_carries_the_situation(self):

@@ -58,12 +58,12 @@ class TestResilience(ChorusCase):
         deposit = self._presented()
         self._send()
         self.assertEqual((deposit.state, deposit.retryable, deposit.attempts), ("error", True, 1))
-        self.assertFalse(deposit.chorus_invoice_id, "no id that Chorus Pro did not give")
+        self.assertFalse(deposit.chorus_piece_id, "no id that Chorus Pro did not give")
         self._make_due(deposit)
         self._send()
         [piece] = self._emulator_piece(deposit.piece_number)
         # Found by the works search, which gives the piece's status with its id.
-        self.assertEqual((deposit.state, deposit.chorus_invoice_id, deposit.chorus_status),
+        self.assertEqual((deposit.state, deposit.chorus_piece_id, deposit.chorus_status),
                          ("received", piece["id"], piece["statut"]))
         self.assertEqual((self._submissions(), self._uploads()), (1, 1), "found, neither submitted nor uploaded again")
 
@@ -76,7 +76,7 @@ class TestResilience(ChorusCase):
         deposit.write({"attempts": 0, "state": "to_send", "retryable": False})
         self._send()
         [piece] = self._emulator_piece(deposit.piece_number)
-        self.assertEqual((deposit.state, deposit.chorus_invoice_id), ("received", piece["id"]))
+        self.assertEqual((deposit.state, deposit.chorus_piece_id), ("received", piece["id"]))
         self.assertFalse(deposit.error_message, "no false rejection")
         self.assertEqual(self._submissions(), 2)
 

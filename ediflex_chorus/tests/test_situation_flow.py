@@ -18,7 +18,7 @@ class TestSituationFlow(ChorusCase):
 
         self._send()
         self.assertEqual(deposit.state, "sent")
-        self.assertTrue(deposit.chorus_invoice_id)
+        self.assertTrue(deposit.chorus_piece_id)
         pieces = self._emulator_piece(deposit.piece_number)
         self.assertEqual(len(pieces), 1)
         self.assertEqual(pieces[0]["frame"], "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR")
@@ -40,7 +40,7 @@ class TestSituationFlow(ChorusCase):
         self._send()
         self.assertEqual(a6.state, "sent")
         self.assertEqual(self._submissions(), 2)
-        self.emulator.advance_works(a6.chorus_invoice_id, steps=2)
+        self.emulator.advance_works(a6.chorus_piece_id, steps=2)
         a6.action_refresh_status()
         self.assertEqual((a6.state, a6.chorus_status), ("received", "TRANSMISE_MOA"))
 
@@ -144,5 +144,5 @@ class TestSituationFlow(ChorusCase):
         with self.assertRaises(UserError) as caught:
             situation.with_context(lang="fr_FR").action_present()
         message = str(caught.exception)
-        self.assertIn("Chorus Pro refuserait ce dépôt", message)
+        self.assertIn("Chorus Pro rejetterait ce dépôt", message)
         self.assertIn("Le SIRET du maître d'ouvrage doit comporter 14 chiffres (13 chiffres saisis).", message)

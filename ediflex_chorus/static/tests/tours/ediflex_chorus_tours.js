@@ -53,7 +53,7 @@ registry.category("web_tour.tours").add("ediflex_log_tour", {
         },
         {
             content: "Its error is a column",
-            trigger: ".o_data_row td[name='error_message']:contains('Chorus Pro refused the deposit')",
+            trigger: ".o_data_row td[name='error_message']:contains('Chorus Pro rejected the deposit')",
         },
         {
             content: "Select it",
