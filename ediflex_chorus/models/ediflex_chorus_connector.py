@@ -7,7 +7,7 @@ from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 from psycopg2.errors import SerializationFailure
 
-from ..chorus import checks, diagnostic, works
+from ..chorus import checks, diagnostic, states, works
 from ..chorus.client import ChorusClient, Credentials, WorksPiece
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 from ..chorus.errors import ChorusBusinessError, ChorusError
@@ -80,8 +80,8 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _due_domain(self):
         return [
             ("company_id.chorus_enabled", "=", True),
-            "|", ("state", "=", "to_send"),
-            "&", "&", ("state", "=", "error"), ("retryable", "=", True),
+            "|", ("state", "=", states.TO_SEND),
+            "&", "&", ("state", "=", states.ERROR), ("retryable", "=", True),
             ("next_attempt_date", "<=", fields.Datetime.now()),
         ]
 
@@ -121,17 +121,17 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _hold_disabled(self):
         """Deposits of a company whose Chorus Pro switch is off wait, saying so, until it is on again."""
         waiting = self.env["ediflex.chorus.deposit"].sudo().search(
-            [("state", "=", "to_send"), ("company_id.chorus_enabled", "=", False)]
+            [("state", "=", states.TO_SEND), ("company_id.chorus_enabled", "=", False)]
         )
         for deposit in waiting:
             # One by one, in their people's language: the tracking message says so in words they read.
-            deposit._in_their_language().write({"state": "waiting"})
+            deposit._in_their_language()._set_state(states.WAITING)
 
     @api.model
     def _schedule_retry(self):
         # Wake the cron when the next transient failure is due, rather than at its next interval.
         next_error = self.env["ediflex.chorus.deposit"].sudo().search(
-            [("state", "=", "error"), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
+            [("state", "=", states.ERROR), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
             order="next_attempt_date", limit=1,
         )
         if next_error:
@@ -144,8 +144,8 @@ class EdiflexChorusConnector(models.AbstractModel):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN ('to_send', 'error') "
-                    "FOR UPDATE SKIP LOCKED", (deposit.id,), log_exceptions=False,
+                    "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
+                    (deposit.id, states.TO_SEND_STATES), log_exceptions=False,
                 )
                 found = bool(self.env.cr.fetchone())
         except SerializationFailure:
@@ -233,7 +233,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Read the statuses of the open pieces of each company, one works search page at a time."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
         started, done = time.monotonic(), 0
-        left = Deposit.search([("state", "in", ("sent", "received"))]).company_id
+        left = Deposit.search([("state", "in", states.OPEN_STATES)]).company_id
         for company in left:
             if time.monotonic() - started > CRON_BUDGET_SECONDS:
                 break
@@ -251,7 +251,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         Returns (pieces updated, whether the run is over for this company: read to the end, or Chorus Pro failed).
         """
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
-        open_deposits = Deposit.search([("company_id", "=", company.id), ("state", "in", ("sent", "received"))])
+        open_deposits = Deposit.search([("company_id", "=", company.id), ("state", "in", states.OPEN_STATES)])
         until = fields.Datetime.now()
         since = self._status_since(company, open_deposits)
         updated = 0
@@ -296,7 +296,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         updated = 0
         for piece in pieces:
             deposit = by_id.get(piece.id) or by_number.get(piece.number)
-            if not deposit or deposit.state not in ("sent", "received"):
+            if not deposit or deposit.state not in states.OPEN_STATES:
                 continue
             deposit._in_their_language()._mark_found(piece)
             updated += 1

@@ -1,12 +1,13 @@
 import dataclasses
 import json
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from ..chorus import checks, endpoints, facturx, works
+from ..chorus import checks, endpoints, facturx, states, works
 from ..chorus.client import TOKEN_OPERATION
 from ..chorus.errors import (
     ChorusAuthError,
@@ -17,21 +18,8 @@ from ..chorus.errors import (
 )
 from .notification import notification
 
-DEPOSIT_STATES = [
-    ("to_send", "To Send"),
-    ("waiting", "Waiting (Chorus Pro Disabled)"),
-    ("sent", "Sent"),
-    ("received", "In Progress on Chorus Pro"),
-    ("refused", "Refused on Chorus Pro"),
-    ("done", "Done"),
-    ("rejected", "Rejected"),
-    ("error", "Error"),
-    ("cancelled", "Cancelled Before Sending"),
-]
-# Not sent yet: what a cancelled, refused or reset situation withdraws.
-PENDING_STATES = ("to_send", "waiting", "error", "rejected")
-# On Chorus Pro and still moving: what the status follow-up reads.
-OPEN_STATES = ("sent", "received")
+_logger = logging.getLogger(__name__)
+
 # Short labels: the log shows them in a column (the full names are in the shared notes).
 FRAMES = [
     ("A4", "A4 Monthly draft"),
@@ -93,7 +81,12 @@ class EdiflexChorusDeposit(models.Model):
     contract_number = fields.Char(readonly=True)
     frame = fields.Selection(FRAMES, required=True, readonly=True, index=True)
     piece_number = fields.Char(required=True, readonly=True, copy=False, help="Piece number sent to Chorus Pro.")
-    state = fields.Selection(DEPOSIT_STATES, default="to_send", required=True, readonly=True, tracking=True, index=True)
+    state = fields.Selection(states.SELECTION, default=states.TO_SEND, required=True, readonly=True, tracking=True,
+                             index=True)
+    to_handle = fields.Boolean(
+        compute="_compute_to_handle", search="_search_to_handle",
+        help="Failed, rejected or refused: a person must look at it.",
+    )
     road = fields.Selection(
         [("works_api", "Works invoicing API"), ("facturx_flow", "Factur-X flow")], string="Deposit Road",
         default="works_api", required=True, readonly=True,
@@ -150,6 +143,28 @@ class EdiflexChorusDeposit(models.Model):
         for deposit in self:
             deposit.chorus_status_label = deposit.chorus_status if deposit.chorus_status in known else False
 
+    @api.depends("state")
+    def _compute_to_handle(self):
+        for deposit in self:
+            deposit.to_handle = deposit.state in states.TO_HANDLE_STATES
+
+    def _search_to_handle(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        return [("state", "in" if (operator == "=") == value else "not in", states.TO_HANDLE_STATES)]
+
+    def _set_state(self, new_state, vals=None):
+        """The one door to a deposit's state: check the transition of each deposit, log it, write it."""
+        for deposit in self:
+            if not states.allowed(deposit.state, new_state):
+                raise UserError(self.env._(
+                    "The deposit %(piece)s cannot go from %(old)s to %(new)s.", piece=deposit.piece_number,
+                    old=deposit._state_label(), new=dict(states.SELECTION)[new_state]))
+            if deposit.state != new_state:
+                _logger.info("Chorus Pro deposit %s (id %s): %s -> %s", deposit.piece_number, deposit.id,
+                             deposit.state, new_state)
+        self.write(dict(vals or {}, state=new_state))
+
     def _state_label(self):
         self.ensure_one()
         return dict(self._fields["state"]._description_selection(self.env))[self.state]
@@ -172,24 +187,24 @@ class EdiflexChorusDeposit(models.Model):
 
     def action_retry(self):
         """Send these failed deposits again now (those of a selection that did not fail are left alone)."""
-        failed = self.filtered(lambda d: d.state in ("error", "rejected"))
+        failed = self.filtered(lambda d: d.state in states.RETRYABLE_STATES)
         if not failed:
             raise UserError(self.env._("Only deposits in error or rejected can be retried."))
         # A rejected flow is over: a retry deposits a new one (the look-up first finds the piece if it exists).
-        failed.write({"state": "to_send", "next_attempt_date": False, "error_code": False, "error_message": False,
-                      "chorus_flow_number": False})
+        failed._set_state(states.TO_SEND, {"next_attempt_date": False, "error_code": False, "error_message": False,
+                                           "chorus_flow_number": False})
         self.env["ediflex.chorus.connector"]._trigger_send()
         return notification(self.env._("%(count)s deposit(s) will be sent again in a moment.", count=len(failed)))
 
     def action_refresh_status(self):
         """Ask Chorus Pro for the status of these deposits."""
-        self.env["ediflex.chorus.connector"]._refresh_statuses(self.filtered(lambda d: d.state in OPEN_STATES))
+        self.env["ediflex.chorus.connector"]._refresh_statuses(self.filtered(lambda d: d.state in states.OPEN_STATES))
         return True
 
     def _cancel(self, reason):
         """Withdraw these deposits before they are sent, saying why in their chatter and the situation's."""
         # Whoever moves the situation withdraws its deposits, though only Chorus Pro administrators write them.
-        pending = self.sudo().filtered(lambda d: d.state in PENDING_STATES)
+        pending = self.sudo().filtered(lambda d: d.state in states.PENDING_STATES)
         for deposit in pending:
             note = self.env._("Deposit %(piece)s cancelled before it was sent: %(reason)s",
                               piece=deposit.piece_number, reason=reason)
@@ -197,7 +212,7 @@ class EdiflexChorusDeposit(models.Model):
                 # An earlier attempt may have reached Chorus Pro with its answer lost: say so, never hide it.
                 note += " " + self.env._("An earlier attempt had no certain outcome: check Chorus Pro for this "
                                          "piece number.")
-            deposit.write({"state": "cancelled", "next_attempt_date": False, "retryable": False})
+            deposit._set_state(states.CANCELLED, {"next_attempt_date": False, "retryable": False})
             deposit._message_log(body=note)
             deposit.situation_id._message_log(body=note)
         return pending
@@ -214,7 +229,6 @@ class EdiflexChorusDeposit(models.Model):
     def _mark_sent(self, piece_id=None, status=None, status_at=None):
         """Record what Chorus Pro surely returned: a piece id only when it gave one."""
         vals = {
-            "state": "sent",
             "sent_date": self.sent_date or fields.Datetime.now(),
             "error_code": False,
             "error_message": False,
@@ -223,7 +237,7 @@ class EdiflexChorusDeposit(models.Model):
         }
         if piece_id:
             vals["chorus_piece_id"] = piece_id
-        self.write(vals)
+        self._set_state(states.SENT, vals)
         if status:
             self._mark_status(status, status_at)
 
@@ -234,8 +248,7 @@ class EdiflexChorusDeposit(models.Model):
         if retryable and not waits_for_human:
             minutes = min(BACKOFF_BASE_MINUTES * 2 ** (self.attempts - 1), BACKOFF_MAX_MINUTES)
             next_attempt = fields.Datetime.now() + timedelta(minutes=minutes)
-        self.write({
-            "state": "error" if retryable else "rejected",
+        self._set_state(states.ERROR if retryable else states.REJECTED, {
             "error_code": str(getattr(error, "code", "") or "") or False,
             "error_message": self._failure_text(error, next_attempt),
             "retryable": bool(next_attempt),
@@ -247,8 +260,7 @@ class EdiflexChorusDeposit(models.Model):
     def _mark_flow_rejected(self, report):
         """Chorus Pro rejected the flow: the deposit is rejected, with every error Chorus Pro gave, for a person."""
         errors = "\n".join(f"- {error}" for error in report.errors) or "-"
-        self.write({
-            "state": "rejected",
+        self._set_state(states.REJECTED, {
             "error_code": report.state,
             "error_message": self.env._(
                 "Chorus Pro rejected the flow %(flow)s: correct what its errors name, then present the situation "
@@ -316,20 +328,11 @@ class EdiflexChorusDeposit(models.Model):
         vals = {"chorus_checked_date": fields.Datetime.now()}
         if status and status != self.chorus_status:
             vals.update(chorus_status=status, chorus_status_date=status_at or False)
-        new_state = self._state_of_status(status or self.chorus_status)
-        if new_state != self.state:
-            vals["state"] = new_state
-        self.write(vals)
-        if new_state == "refused" and "state" in vals:
+        new_state = states.of_status(status or self.chorus_status)
+        changed = new_state != self.state
+        self._set_state(new_state, vals)
+        if new_state == states.REFUSED and changed:
             self.situation_id._chorus_piece_refused(self)
-
-    @staticmethod
-    def _state_of_status(status):
-        if status in endpoints.WORKS_REFUSED_STATUSES:
-            return "refused"
-        if status in endpoints.WORKS_DONE_STATUSES:
-            return "done"
-        return "received" if status else "sent"
 
     # Recording at the transition: checks first, then the piece frozen as it will be sent.
 

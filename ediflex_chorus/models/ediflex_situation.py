@@ -4,7 +4,7 @@ from decimal import Decimal
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..chorus import checks, works
+from ..chorus import checks, states, works
 from .notification import notification
 
 # In the order a situation lives them (the statusbar shows them so): a refusal comes before an acceptance.
@@ -149,7 +149,7 @@ class EdiflexSituation(models.Model):
         for situation in self:
             last = situation.deposit_ids.sorted("id")[-1:]
             situation.chorus_status = last and (last._chorus_status_text() or last._state_label()) or False
-            situation.deposit_problem = any(d.state in ("error", "rejected", "refused") for d in situation.deposit_ids)
+            situation.deposit_problem = any(d.state in states.TO_HANDLE_STATES for d in situation.deposit_ids)
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""

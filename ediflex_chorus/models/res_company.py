@@ -4,6 +4,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from ..chorus import states
 from ..chorus.checks import check_siret
 from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
 from .notification import notification
@@ -163,10 +164,10 @@ class ResCompany(models.Model):
         if vals.get("chorus_enabled"):
             # Deposits held while the switch was off go now.
             waiting = self.env["ediflex.chorus.deposit"].sudo().search(
-                [("company_id", "in", self.ids), ("state", "=", "waiting")]
+                [("company_id", "in", self.ids), ("state", "=", states.WAITING)]
             )
             if waiting:
-                waiting.write({"state": "to_send"})
+                waiting._set_state(states.TO_SEND)
                 self.env["ediflex.chorus.connector"]._trigger_send()
         return result
 

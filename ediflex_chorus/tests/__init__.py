@@ -2,6 +2,7 @@ from . import (
     test_bad_input,
     test_configuration,
     test_deposit_exchange,
+    test_deposit_states,
     test_diagnostic,
     test_flow_road,
     test_french,
