@@ -156,6 +156,10 @@ class Emulator:
         """Set every request count back to zero (played faults and refused duplicates too)."""
         self._api.state.reset_counts()
 
+    def journal(self, path):
+        """The exact bodies received on path (bytes, oldest first, the last few since the last reset)."""
+        return self._api.state.journal(path)
+
     @property
     def faults_played(self):
         """Faults played per kind (taken by a request) since the last reset."""

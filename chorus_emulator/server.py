@@ -106,7 +106,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             refusal = control.refuse(self.client_address[0])
             self._send(refusal or control.handle(api, method, path, body, self.server.url))
             return
-        api.state.count(path)
+        api.state.count(path, body)
         fault = api.faults.take(path)
         if fault is not None:
             api.state.count_fault(fault.kind)

@@ -13,6 +13,8 @@ from .facts import FLOW_REJECTED, WORKS_STATUSES
 from .replies import business_error
 from .swagger import piece_statuses
 
+JOURNAL_SIZE = 20  # bodies kept per path: enough for a test, never a whole soak's uploads
+
 # When set, the file each issued access token is appended to (the test run checks that none reaches a log).
 TOKEN_LOG_VARIABLE = "CHORUS_EMULATOR_TOKEN_LOG"
 
@@ -63,6 +65,7 @@ class State:
             self._numbers = {}  # (idFournisseur, numeroFacture) -> piece id
             self._flows = {}
             self._counts = collections.Counter()
+            self._journal = collections.defaultdict(lambda: collections.deque(maxlen=JOURNAL_SIZE))
             self._faults_played = collections.Counter()
             self._duplicates = collections.Counter()  # numbers refused because already deposited
             self._next = {"piece": self.FIRST_PIECE_ID, "file": self.FIRST_FILE_ID, "flow": self.FIRST_FLOW_NUMBER}
@@ -98,10 +101,17 @@ class State:
             self._tokens.clear()
 
     # -- request counts -----------------------------------------------------------------------------------------
-    def count(self, path):
-        """Count one request on path."""
+    def count(self, path, body=None):
+        """Count one request on path, its body kept in the path's journal (the last JOURNAL_SIZE)."""
         with self._lock:
             self._counts[path] += 1
+            if body is not None:
+                self._journal[path].append(bytes(body))
+
+    def journal(self, path):
+        """The bodies received on path, as bytes, oldest first (the last JOURNAL_SIZE since the last reset)."""
+        with self._lock:
+            return list(self._journal.get(path, ()))
 
     def counts(self):
         """Requests per path since the last reset."""

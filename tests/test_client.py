@@ -77,6 +77,26 @@ def test_consult_structure_rules(client, emu):
     assert client.consult_structure(emu.seed.no_rules.id)["parametres"]["codeServiceDoitEtreRenseigne"] is False
 
 
+def test_structure_rules_are_typed(client, emu):
+    assert client.structure_rules(emu.seed.service_required.id).service_code_required is True
+    assert client.structure_rules(emu.seed.no_rules.id).service_code_required is False
+
+
+def test_services_are_typed_one_per_code(client, emu):
+    body = emu.seed.service_required
+    services = client.services(body.id)
+    assert [(s.code, s.id, s.active) for s in services] == [(s.code, s.id, s.active) for s in body.services]
+    assert all(isinstance(s.name, str) and s.name for s in services)
+
+
+def test_a_service_without_code_is_left_out_and_a_repeated_code_kept_once():
+    from chorus.client import Service
+
+    assert Service.from_answer({"libelleService": "no code"}) is None
+    assert Service.from_answer({"codeService": "S1", "idService": "12", "estActif": False}) == Service(
+        code="S1", name=None, id=12, active=False)
+
+
 def test_services_read_every_page(client, emu):
     body = emu.seed.service_required
     assert len(body.services) > ep.PAGE_SIZE  # the seed spans several pages

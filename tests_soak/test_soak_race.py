@@ -34,7 +34,7 @@ while time.monotonic() < deadline:
         mine["failed_runs"].append(repr(error)[:300])
     mine["runs"] += 1
     env.invalidate_all()
-    if not env["ediflex.chorus.deposit"].search_count(env["ediflex.chorus.connector"]._due_domain()):
+    if not env["ediflex.chorus.deposit"].search_count(env["ediflex.chorus.deposit"]._due_domain()):
         break
     time.sleep(0.02)
 with open(os.environ["SOAK_OUT"], "w") as out:

@@ -19,6 +19,7 @@ from decimal import Decimal
 import requests
 
 from . import endpoints as ep
+from .checks import StructureRules
 from .errors import (
     ChorusAuthError,
     ChorusBusinessError,
@@ -260,7 +261,8 @@ class ChorusClient:
             raise ValueError(f"Unknown Chorus Pro operation {operation!r}")
         url = self.api_base + (path or ep.OPERATIONS[operation])
         method = "POST"
-        data = body if isinstance(body, _Base64Body) else _encode(body if body is not None else {})
+        # Bytes are sent as they are: the deposit road gives the exact body it recorded.
+        data = body if isinstance(body, (_Base64Body, bytes)) else _encode(body if body is not None else {})
         try:
             token = self._token()
             response = self._send(operation, method, url, data, token)
@@ -394,6 +396,20 @@ class ChorusClient:
         """Every service of a structure (listeServices, all pages)."""
         return self._all_pages("structures_services", {"idStructure": id_structure})
 
+    def structure_rules(self, id_structure):
+        """What a structure requires on the pieces it receives, as StructureRules."""
+        return StructureRules.from_chorus(self.consult_structure(id_structure))
+
+    def services(self, id_structure):
+        """The services of a structure as Service values, one per code (the first listed), those without a code
+        left out."""
+        found = {}
+        for item in self.search_services(id_structure):
+            service = Service.from_answer(item)
+            if service is not None:
+                found.setdefault(service.code, service)
+        return tuple(found.values())
+
     # ------------------------------------------------------------------ works pieces
 
     def upload_file(self, name, content, mime_type="application/pdf"):
@@ -413,7 +429,8 @@ class ChorusClient:
         return attachment_id
 
     def submit_works(self, payload, path=None):
-        """Submit a works piece (facturesTravaux soumettre, or ``path``); returns a SubmitResult."""
+        """Submit a works piece (facturesTravaux soumettre, or ``path``): a dict, or the exact JSON bytes to send;
+        returns a SubmitResult."""
         answer = self.call("works_submit", payload, path=path)
         for key in ep.WORKS_SUBMIT_ID_KEYS:
             piece_id = _as_int(answer.get(key), None)
@@ -525,6 +542,24 @@ def _error_text(item):
     if isinstance(item, dict):
         return " - ".join(str(value) for value in item.values() if value not in (None, ""))
     return str(item)
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service of a structure as Chorus Pro lists it (listeServices)."""
+
+    code: str
+    name: str | None = None
+    id: int | None = None
+    active: bool = True
+
+    @classmethod
+    def from_answer(cls, item):
+        """A Service from one item of listeServices, or None when it has no code."""
+        if not isinstance(item, dict) or not item.get("codeService"):
+            return None
+        return cls(code=item["codeService"], name=item.get("libelleService"),
+                   id=_as_int(item.get("idService"), None), active=bool(item.get("estActif", True)))
 
 
 @dataclass(frozen=True)

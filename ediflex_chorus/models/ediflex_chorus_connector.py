@@ -7,18 +7,16 @@ from odoo import api, fields, models, modules, tools
 from odoo.exceptions import UserError
 from psycopg2.errors import SerializationFailure
 
-from ..chorus import checks, diagnostic, states, works
-from ..chorus.client import ChorusClient, Credentials, WorksPiece
-from ..chorus.endpoints import FLOW_SYNTAX_FACTURX
-from ..chorus.errors import ChorusBusinessError, ChorusError
+from ..chorus import diagnostic, states
+from ..chorus.client import ChorusClient, Credentials
+from ..chorus.errors import ChorusError
+from ..chorus.roads import CLOCK_MARGIN
 
 _logger = logging.getLogger(__name__)
 
 SEND_BATCH_SIZE = 50
 CLIENT_TIMEOUT_SECONDS = 30.0
 STATUS_DELAY_SECONDS = 30
-# A search period starts this much before the last known moment: clocks of Odoo and Chorus Pro may differ.
-CLOCK_MARGIN = timedelta(minutes=10)
 # A cron run stops taking new work after this long, well within Odoo's cron time limit (120 s by default);
 # what is left is reported to Odoo's cron progress, which runs the job again at once.
 CRON_BUDGET_SECONDS = 60
@@ -37,19 +35,11 @@ class EdiflexChorusConnector(models.AbstractModel):
     def _client(self, company):
         company = company.sudo()
         secrets = company._chorus_credentials()
-        credentials = Credentials(
-            client_id=secrets["chorus_client_id"],
-            client_secret=secrets["chorus_client_secret"],
-            login=secrets["chorus_login"],
-            password=secrets["chorus_password"],
-        )
-        return ChorusClient(
-            credentials,
-            environment=company.chorus_environment,
-            api_base=company.chorus_api_url or None,
-            token_url=company.chorus_token_url or None,
-            timeout=CLIENT_TIMEOUT_SECONDS,
-        )
+        credentials = Credentials(client_id=secrets["chorus_client_id"], client_secret=secrets["chorus_client_secret"],
+                                  login=secrets["chorus_login"], password=secrets["chorus_password"])
+        return ChorusClient(credentials, environment=company.chorus_environment,
+                            api_base=company.chorus_api_url or None, token_url=company.chorus_token_url or None,
+                            timeout=CLIENT_TIMEOUT_SECONDS)
 
     @contextlib.contextmanager
     def _asked(self, company):
@@ -66,10 +56,6 @@ class EdiflexChorusConnector(models.AbstractModel):
         if not tools.config["test_enable"] and not modules.module.current_test:
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
-    @api.model
-    def _notify_progress(self, done, remaining):
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-
     # ------------------------------------------------------------------ sending, after commit
 
     @api.model
@@ -77,23 +63,14 @@ class EdiflexChorusConnector(models.AbstractModel):
         self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
 
     @api.model
-    def _due_domain(self):
-        return [
-            ("company_id.chorus_enabled", "=", True),
-            "|", ("state", "=", states.TO_SEND),
-            "&", "&", ("state", "=", states.ERROR), ("retryable", "=", True),
-            ("next_attempt_date", "<=", fields.Datetime.now()),
-        ]
-
-    @api.model
     def _cron_send_deposits(self, limit=SEND_BATCH_SIZE):
         """Send the deposits that are due, each in its own transaction, while any is due."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
-        self._hold_disabled()
+        Deposit._hold_disabled()
         started, done, clients = time.monotonic(), 0, {}
         try:
             while time.monotonic() - started < CRON_BUDGET_SECONDS:
-                due = Deposit.search(self._due_domain(), order="id", limit=limit)
+                due = Deposit.search(Deposit._due_domain(), order="id", limit=limit)
                 sent = 0
                 for deposit in due:
                     if self._lock(deposit):
@@ -108,24 +85,14 @@ class EdiflexChorusConnector(models.AbstractModel):
         finally:
             for client in clients.values():
                 client.close()
-        remaining = Deposit.search_count(self._due_domain())
-        self._notify_progress(done, remaining)
+        remaining = Deposit.search_count(Deposit._due_domain())
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         if done:
             # A first look at Chorus Pro's status soon after sending, then the hourly rhythm.
             self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
                 fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
             )
         self._schedule_retry()
-
-    @api.model
-    def _hold_disabled(self):
-        """Deposits of a company whose Chorus Pro switch is off wait, saying so, until it is on again."""
-        waiting = self.env["ediflex.chorus.deposit"].sudo().search(
-            [("state", "=", states.TO_SEND), ("company_id.chorus_enabled", "=", False)]
-        )
-        for deposit in waiting:
-            # One by one, in their people's language: the tracking message says so in words they read.
-            deposit._in_their_language()._set_state(states.WAITING)
 
     @api.model
     def _schedule_retry(self):
@@ -156,7 +123,7 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _send_deposit(self, deposit, client):
-        """Send one frozen deposit exactly as recorded, or find it on Chorus Pro after an unknown outcome."""
+        """Send one frozen deposit by its road exactly as recorded (the road finds it after an unknown outcome)."""
         if not deposit._still_wanted():
             deposit._cancel(deposit.env._("the situation is no longer in a state that this piece reports."))
             return
@@ -168,63 +135,8 @@ class EdiflexChorusConnector(models.AbstractModel):
         self._commit()
         if not self._lock(deposit):
             return
-        try:
-            piece = self._find_piece(deposit, client) if tried_before else None
-            if piece is None and deposit.road == "facturx_flow":
-                self._deposit_flow(deposit, client)
-                return
-            if piece is None:
-                piece = self._submit(deposit, client)
-        except ChorusError as error:
-            _logger.info("Chorus Pro deposit %s failed: %s", deposit.piece_number, error)
-            deposit._mark_failed(error)
-            return
-        deposit._mark_sent(piece.id, piece.status, piece.status_at)
-        deposit.situation_id._message_log(
-            body=deposit.env._("Deposit %(piece)s sent to Chorus Pro.", piece=deposit.piece_number)
-        )
-
-    @api.model
-    def _deposit_flow(self, deposit, client):
-        """Deposit the frozen Factur-X file as a flow: the piece comes when Chorus Pro integrates it (follow-up)."""
-        attachment = deposit.attachment_id.sudo()
-        number = client.deposit_flow(attachment.name, attachment.raw or b"",
-                                     deposit.flow_syntax or FLOW_SYNTAX_FACTURX)
-        deposit.chorus_flow_number = number
-        deposit._mark_sent()
-        deposit.situation_id._message_log(body=deposit.env._(
-            "Deposit %(piece)s sent to Chorus Pro as the flow %(flow)s.", piece=deposit.piece_number, flow=number))
-
-    @api.model
-    def _find_piece(self, deposit, client):
-        """The piece of this deposit on Chorus Pro, found by its number, or None."""
-        since = (deposit.first_attempt_date or deposit.create_date) - CLOCK_MARGIN
-        return client.find_works_piece(deposit.piece_number, since=since)
-
-    @api.model
-    def _submit(self, deposit, client):
-        """Upload the frozen PDF and submit the frozen payload; the piece as far as Chorus Pro told it."""
-        attachment = deposit.attachment_id.sudo()
-        file_id = client.upload_file(attachment.name, attachment.raw or b"", attachment.mimetype or "application/pdf")
-        deposit.chorus_file_id = file_id
-        try:
-            result = client.submit_works(works.with_attachment(deposit._payload_dict(), file_id))
-        except ChorusBusinessError:
-            # Refused, perhaps because the number is already there (a lost answer before): that is no rejection.
-            found = self._find_piece(deposit, client)
-            if found is None:
-                raise
-            return found
-        sent = WorksPiece(id=result.piece_id, number=deposit.piece_number, status=None)
-        if result.piece_id:
-            return sent
-        # The answer carried no id: find the piece by its number now, or leave it to the status follow-up. The
-        # piece is on Chorus Pro either way: a failing look-up must not turn a success into an error.
-        try:
-            return self._find_piece(deposit, client) or sent
-        except ChorusError as error:
-            _logger.info("Chorus Pro piece %s sent, its id not found yet: %s", deposit.piece_number, error)
-            return sent
+        outcome = deposit._road().send(client, deposit._frozen(), tried_before, deposit.first_attempt_date)
+        deposit._record_outcome(outcome)
 
     # ------------------------------------------------------------------ statuses
 
@@ -241,24 +153,22 @@ class EdiflexChorusConnector(models.AbstractModel):
             done += updated
             if complete:
                 left -= company
-        self._notify_progress(done, len(left))
+        self.env["ir.cron"]._notify_progress(done=done, remaining=len(left))
 
     @api.model
     def _sync_company_statuses(self, company, started):
-        """Follow every open piece of a company with one works search call per page, committing per page, then
-        the result of each flow whose piece is not found yet.
-
-        Returns (pieces updated, whether the run is over for this company: read to the end, or Chorus Pro failed).
-        """
+        """Follow the open pieces of a company, one works search call per page committed, then the flows still
+        without a piece. Returns (pieces updated, whether the company is over: read to the end, or failed)."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
         open_deposits = Deposit.search([("company_id", "=", company.id), ("state", "in", states.OPEN_STATES)])
         until = fields.Datetime.now()
-        since = self._status_since(company, open_deposits)
+        last = self.env["ir.config_parameter"].sudo().get_param(STATUS_SYNC_PARAM % company.id)
+        since = open_deposits._status_since(fields.Datetime.to_datetime(last) if last else None) - CLOCK_MARGIN
         updated = 0
         try:
             with self._client(company) as client:
                 for page in client.works_pages(since=since, until=until + CLOCK_MARGIN):
-                    updated += self._apply_page(open_deposits, page)
+                    updated += open_deposits._apply_pieces(page)
                     self._commit()
                     if time.monotonic() - started > CRON_BUDGET_SECONDS:
                         return updated, False  # the period is read again from the same start next time
@@ -280,29 +190,6 @@ class EdiflexChorusConnector(models.AbstractModel):
                 self._commit()
 
     @api.model
-    def _status_since(self, company, open_deposits):
-        """Start of the period to search: the last complete run, or the first attempt of a piece still unknown."""
-        last = self.env["ir.config_parameter"].sudo().get_param(STATUS_SYNC_PARAM % company.id)
-        starts = [fields.Datetime.to_datetime(last)] if last else []
-        without_id = open_deposits.filtered(lambda d: not d.chorus_piece_id)
-        starts += [d.first_attempt_date or d.create_date for d in (without_id if last else open_deposits)]
-        return min(starts) - CLOCK_MARGIN
-
-    @api.model
-    def _apply_page(self, deposits, pieces):
-        """Apply one page of pieces to the deposits they match, by id or else by number."""
-        by_id = {d.chorus_piece_id: d for d in deposits if d.chorus_piece_id}
-        by_number = {d.piece_number: d for d in deposits if not d.chorus_piece_id}
-        updated = 0
-        for piece in pieces:
-            deposit = by_id.get(piece.id) or by_number.get(piece.number)
-            if not deposit or deposit.state not in states.OPEN_STATES:
-                continue
-            deposit._in_their_language()._mark_found(piece)
-            updated += 1
-        return updated
-
-    @api.model
     def _refresh_statuses(self, deposits):
         """Read the status of each of these deposits now (the one-piece buttons), one client per company."""
         deposits = deposits.sudo()
@@ -316,7 +203,7 @@ class EdiflexChorusConnector(models.AbstractModel):
         if deposit.chorus_piece_id:
             deposit._mark_status(client.piece_status(deposit.chorus_piece_id))
             return
-        piece = self._find_piece(deposit, client)
+        piece = deposit._road().find(client, deposit._frozen(), deposit.first_attempt_date or deposit.create_date)
         if piece:
             deposit._mark_found(piece)
 
@@ -355,34 +242,5 @@ class EdiflexChorusConnector(models.AbstractModel):
             if not structure_id:
                 raise UserError(self.env._("Chorus Pro knows no structure with the SIRET %(siret)s.",
                                            siret=partner.chorus_siret))
-            structure = client.consult_structure(structure_id)
-            services = client.search_services(structure_id)
-        self._apply_structure(partner, structure_id, structure, services)
-
-    @api.model
-    def _apply_structure(self, partner, structure_id, structure, services):
-        rules = checks.StructureRules.from_chorus(structure)
-        partner.write({
-            "chorus_structure_id": structure_id,
-            "chorus_service_code_required": rules.service_code_required,
-            "chorus_commitment_required": rules.commitment_required,
-            "chorus_commitment_or_service_required": rules.commitment_or_service_code_required,
-            "chorus_synced_date": fields.Datetime.now(),
-        })
-        Service = self.env["ediflex.chorus.service"].sudo().with_context(active_test=False)
-        existing = {s.code: s for s in Service.search([("partner_id", "=", partner.id)])}
-        seen = set()
-        for item in services:
-            code = item.get("codeService")
-            if not code or code in seen:
-                continue
-            seen.add(code)
-            vals = {"name": item.get("libelleService"), "chorus_id": item.get("idService"),
-                    "active": item.get("estActif", True)}
-            if code in existing:
-                existing[code].write(vals)
-            else:
-                Service.create(dict(vals, partner_id=partner.id, code=code))
-        for code, service in existing.items():
-            if code not in seen:
-                service.active = False
+            rules, services = client.structure_rules(structure_id), client.services(structure_id)
+        partner._chorus_apply_structure(structure_id, rules, services)

@@ -1,4 +1,3 @@
-import dataclasses
 import json
 import logging
 from datetime import timedelta
@@ -7,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_datetime
 
-from ..chorus import checks, endpoints, facturx, states, works
+from ..chorus import checks, endpoints, roads, states, works
 from ..chorus.client import TOKEN_OPERATION
 from ..chorus.errors import (
     ChorusAuthError,
@@ -96,8 +95,8 @@ class EdiflexChorusDeposit(models.Model):
     chorus_flow_number = fields.Char(string="Chorus Pro Flow Number", readonly=True, copy=False, index=True)
     payload = fields.Text(
         string="Sent Data", readonly=True, copy=False, groups="ediflex_chorus.group_chorus_admin",
-        help="The exact JSON sent to Chorus Pro, frozen when the situation was validated (the file id is added "
-        "when the PDF is uploaded).",
+        help="The exact JSON sent to Chorus Pro, frozen when the situation was validated, then written again as "
+        "sent, with the id of the uploaded PDF (Chorus Pro File ID). On the flow road: the CII XML of the PDF.",
     )
     attachment_id = fields.Many2one("ir.attachment", string="Deposited PDF", readonly=True)
     # The amounts of this piece, frozen with it: a later edit of the situation never changes them.
@@ -334,6 +333,49 @@ class EdiflexChorusDeposit(models.Model):
         if new_state == states.REFUSED and changed:
             self.situation_id._chorus_piece_refused(self)
 
+    # The sending cron's queries.
+
+    @api.model
+    def _due_domain(self):
+        """The deposits to send now: new ones, and transient failures whose next attempt is due."""
+        return [
+            ("company_id.chorus_enabled", "=", True),
+            "|", ("state", "=", states.TO_SEND),
+            "&", "&", ("state", "=", states.ERROR), ("retryable", "=", True),
+            ("next_attempt_date", "<=", fields.Datetime.now()),
+        ]
+
+    @api.model
+    def _hold_disabled(self):
+        """Deposits of a company whose Chorus Pro switch is off wait, saying so, until it is on again."""
+        waiting = self.sudo().search([("state", "=", states.TO_SEND), ("company_id.chorus_enabled", "=", False)])
+        for deposit in waiting:
+            # One by one, in their people's language: the tracking message says so in words they read.
+            deposit._in_their_language()._set_state(states.WAITING)
+
+    # The status follow-up: which period to search, and what a page of Chorus Pro's pieces tells.
+
+    def _status_since(self, last_complete_run):
+        """Start of the period to search for these open deposits: the last complete run (``last_complete_run``,
+        or None), or the first attempt of a piece whose id is still unknown."""
+        starts = [last_complete_run] if last_complete_run else []
+        without_id = self.filtered(lambda d: not d.chorus_piece_id)
+        starts += [d.first_attempt_date or d.create_date for d in (without_id if last_complete_run else self)]
+        return min(starts)
+
+    def _apply_pieces(self, pieces):
+        """Apply pieces of the works search (WorksPiece) to these deposits, matched by id or else by number."""
+        by_id = {d.chorus_piece_id: d for d in self if d.chorus_piece_id}
+        by_number = {d.piece_number: d for d in self if not d.chorus_piece_id}
+        updated = 0
+        for piece in pieces:
+            deposit = by_id.get(piece.id) or by_number.get(piece.number)
+            if not deposit or deposit.state not in states.OPEN_STATES:
+                continue
+            deposit._in_their_language()._mark_found(piece)
+            updated += 1
+        return updated
+
     # Recording at the transition: checks first, then the piece frozen as it will be sent.
 
     @api.model
@@ -341,45 +383,35 @@ class EdiflexChorusDeposit(models.Model):
         """Check the situations and record one frozen deposit each, to be sent after commit."""
         problems, todo = [], []
         for situation in situations.filtered(lambda s: s.company_id.chorus_enabled):
+            company = situation.company_id
             frame = works.frame_for(step, situation.kind == "final")
             document = situation._chorus_render_pdf(frame)
             core = situation._chorus_situation(document, situation._chorus_piece_number(frame))
-            found = checks.check_situation(core, frame, situation.company_id.chorus_environment == "production",
+            found = checks.check_situation(core, frame, company.chorus_environment == "production",
                                            situation._chorus_owner_rules())
-            found += self._company_problems(situation.company_id)
-            if not found and situation.company_id.chorus_deposit_road == "facturx_flow":
-                core, flow_problems = self._as_facturx(frame, core)
-                found += flow_problems
+            found += self._company_problems(company)
+            frozen = None
+            if not found:
+                frozen, found = roads.road(company.chorus_deposit_road, company.chorus_flow_syntax).freeze(frame, core)
             problems += [(situation, problem) for problem in found]
-            todo.append((situation, frame, core))
+            todo.append((situation, frame, core, frozen))
         if problems:
             raise UserError(self._format_problems(problems))
         deposits = self.browse()
-        for situation, frame, core in todo:
-            deposits |= self._freeze(situation, frame, core)
+        for situation, frame, core, frozen in todo:
+            deposits |= self._freeze(situation, frame, core, frozen)
         if deposits:
             self.env["ediflex.chorus.connector"]._trigger_send()
         return deposits
 
     @api.model
-    def _as_facturx(self, frame, core):
-        """(core with the Factur-X PDF as its document, problems): the CII XML checked against the XSD first."""
-        xml = facturx.build_cii_xml(frame, core)
-        problems = [checks.Problem(field="facturx", message=self.env._(
-            "The Factur-X file of this situation is not valid (%(error)s): correct the situation's data.",
-            error=error)) for error in facturx.check_cii_xml(xml)]
-        if problems:
-            return core, problems
-        content = facturx.build_facturx_pdf(core.document.content, xml)
-        return dataclasses.replace(core, document=dataclasses.replace(core.document, content=content)), []
-
-    @api.model
-    def _freeze(self, situation, frame, core):
-        """The deposit of ``core`` as ``frame``: its PDF, its exact payload and its amounts, fixed from now on."""
+    def _freeze(self, situation, frame, core, frozen):
+        """The deposit of ``core`` as ``frame``: the road's frozen body and PDF and its amounts, fixed from now on."""
+        document = frozen.document
         attachment = self.env["ir.attachment"].sudo().create({
-            "name": core.document.name,
-            "raw": core.document.content,
-            "mimetype": core.document.mime_type,
+            "name": document.name,
+            "raw": document.content,
+            "mimetype": document.mime_type,
             "res_model": "ediflex.situation",
             "res_id": situation.id,
             "company_id": situation.company_id.id,
@@ -391,10 +423,10 @@ class EdiflexChorusDeposit(models.Model):
             "partner_id": situation.owner_id.id,
             "contract_number": situation.contract_number,
             "frame": frame.short,
-            "piece_number": core.piece_number,
+            "piece_number": frozen.piece_number,
             "road": situation.company_id.chorus_deposit_road,
             "flow_syntax": situation.company_id.chorus_flow_syntax,
-            "payload": self._frozen_payload(situation.company_id, frame, core),
+            "payload": frozen.body.decode("utf-8"),
             "attachment_id": attachment.id,
             "currency_id": situation.currency_id.id,
             "amount_untaxed": float(totals.untaxed),
@@ -406,12 +438,40 @@ class EdiflexChorusDeposit(models.Model):
         ))
         return deposit
 
-    @api.model
-    def _frozen_payload(self, company, frame, core):
-        """What the administrators see as sent: the works submission's JSON, or the flow's CII XML."""
-        if company.chorus_deposit_road == "facturx_flow":
-            return facturx.extract_cii_xml(core.document.content).decode("utf-8")
-        return json.dumps(works.build_works_payload(frame, core), ensure_ascii=False, sort_keys=True)
+    # Sending: the road of the deposit, its frozen copy, and what an attempt gave.
+
+    def _road(self):
+        self.ensure_one()
+        return roads.road(self.road, self.flow_syntax)
+
+    def _frozen(self):
+        """The deposit as its road sends it: the stored body and PDF, and its piece number."""
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        document = works.Document(name=attachment.name, content=attachment.raw or b"",
+                                  mime_type=attachment.mimetype or "application/pdf")
+        return roads.Frozen(body=(self.sudo().payload or "").encode("utf-8"), document=document,
+                            piece_number=self.piece_number)
+
+    def _record_outcome(self, outcome):
+        """Write what one attempt of the road gave: the exact body sent, then sent, found, or failed."""
+        self.ensure_one()
+        if outcome.file_id:
+            self.chorus_file_id = outcome.file_id
+        if outcome.body is not None:
+            self.sudo().payload = outcome.body.decode("utf-8")
+        if isinstance(outcome, roads.Failed):
+            self._mark_failed(outcome.error)
+            return
+        if isinstance(outcome, roads.FlowDeposited):
+            self.chorus_flow_number = outcome.flow_number
+            self._mark_sent()
+            message = self.env._("Deposit %(piece)s sent to Chorus Pro as the flow %(flow)s.",
+                                 piece=self.piece_number, flow=outcome.flow_number)
+        else:
+            self._mark_sent(outcome.piece_id, outcome.status, outcome.status_at)
+            message = self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=self.piece_number)
+        self.situation_id._message_log(body=message)
 
     @api.model
     def _company_problems(self, company):

@@ -77,3 +77,25 @@ class ResPartner(models.Model):
             siret=(self.chorus_siret or "").strip(), name=self.name or "",
             service_code=service.code if service else "", id_structure=self.chorus_structure_id or None,
         )
+
+    def _chorus_apply_structure(self, structure_id, rules, services):
+        """Record what Chorus Pro says of this partner's structure: its id, its rules (StructureRules) and its
+        services (client Service values); a service it no longer lists is archived."""
+        self.ensure_one()
+        self.write({
+            "chorus_structure_id": structure_id,
+            "chorus_service_code_required": rules.service_code_required,
+            "chorus_commitment_required": rules.commitment_required,
+            "chorus_commitment_or_service_required": rules.commitment_or_service_code_required,
+            "chorus_synced_date": fields.Datetime.now(),
+        })
+        Service = self.env["ediflex.chorus.service"].sudo().with_context(active_test=False)
+        existing = {s.code: s for s in Service.search([("partner_id", "=", self.id)])}
+        for service in services:
+            vals = {"name": service.name, "chorus_id": service.id, "active": service.active}
+            if service.code in existing:
+                existing.pop(service.code).write(vals)
+            else:
+                Service.create(dict(vals, partner_id=self.id, code=service.code))
+        for gone in existing.values():
+            gone.active = False

@@ -3,7 +3,7 @@ import json
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
-from .common import SEARCH_PATH, ChorusCase
+from .common import SEARCH_PATH, SUBMIT_PATH, ChorusCase
 
 # What the works submission answers is not known (shared notes, section 5): each candidate way.
 SUBMIT_ANSWER_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture", None)
@@ -46,6 +46,14 @@ class TestDepositExchange(ChorusCase):
         self.assertEqual(piece["payload"]["pieceJointePrincipale"][0]["pieceJointePrincipaleId"],
                          deposit.chorus_file_id)
         self.assertEqual(deposit.attachment_id.raw, frozen_pdf)
+
+    def test_the_stored_payload_is_the_exact_body_sent(self):
+        deposit = self._presented()
+        self._send()
+        [body] = self.emulator.journal(SUBMIT_PATH)
+        self.assertEqual(body, deposit.payload.encode("utf-8"))  # byte for byte
+        [piece] = self._emulator_piece(deposit.piece_number)
+        self.assertEqual(piece["pieceJointeIds"], [deposit.chorus_file_id])
 
     def test_administrators_only_read_the_stored_payload(self):
         deposit = self._presented()
