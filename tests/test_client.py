@@ -14,6 +14,7 @@ from helpers import account_header, credentials_of, deposit, make_client, ping, 
 
 from chorus import client as client_module
 from chorus import endpoints as ep
+from chorus import session as session_module
 from chorus import works
 from chorus.client import ChorusClient, Credentials
 
@@ -322,9 +323,9 @@ def test_injected_expired_token_is_retried_once(client, emu):
 
 def test_token_renewed_near_expiry(client, emu, monkeypatch):
     emu.token_lifetime = 600  # renewed TOKEN_MARGIN_SECONDS (240 s) before expiry, i.e. after 360 s
-    real_now = client_module._now
+    real_now = session_module._now
     offset = {"seconds": 0.0}
-    monkeypatch.setattr(client_module, "_now", lambda: real_now() + offset["seconds"])
+    monkeypatch.setattr(session_module, "_now", lambda: real_now() + offset["seconds"])
     ping(client)
     offset["seconds"] = 300
     ping(client)
@@ -337,9 +338,9 @@ def test_token_renewed_near_expiry(client, emu, monkeypatch):
 
 def test_short_lived_token_is_renewed_before_it_expires(client, emu, monkeypatch):
     emu.token_lifetime = 2  # shorter than the margin: renewed after half its lifetime
-    real_now = client_module._now
+    real_now = session_module._now
     offset = {"seconds": 0.0}
-    monkeypatch.setattr(client_module, "_now", lambda: real_now() + offset["seconds"])
+    monkeypatch.setattr(session_module, "_now", lambda: real_now() + offset["seconds"])
     ping(client)
     ping(client)
     assert emu.request_counts[TOKEN] == 1
@@ -356,7 +357,7 @@ def test_clear_token_cache(client, emu):
 
 
 def test_cache_key_holds_no_secret(creds):
-    key = client_module._cache_key("http://x/api/oauth/token", creds)
+    key = session_module._cache_key("http://x/api/oauth/token", creds)
     assert creds.client_secret not in repr(key) and creds.client_id in key
-    other = client_module._cache_key("http://x/api/oauth/token", dataclasses.replace(creds, client_secret="other"))
+    other = session_module._cache_key("http://x/api/oauth/token", dataclasses.replace(creds, client_secret="other"))
     assert other != key

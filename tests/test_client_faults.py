@@ -6,8 +6,8 @@ import pytest
 from chorus_emulator import Emulator
 from helpers import account_header, credentials_of, deposit, make_client, ping, search_all
 
-from chorus import client as client_module
 from chorus import endpoints as ep
+from chorus import session as session_module
 from chorus.client import ChorusClient
 from chorus.errors import (
     ChorusAuthError,
@@ -31,7 +31,7 @@ def secrets_of(emu):
     """Every secret that must never be shown: client secret, password, account header value, issued tokens."""
     creds = emu.credentials
     account = account_header(creds["login"], creds["password"])
-    tokens = [token.value for token in client_module._TOKENS.values()]
+    tokens = [token.value for token in session_module._TOKENS.values()]
     return [creds["client_secret"], creds["password"], account, *tokens]
 
 
@@ -277,7 +277,7 @@ def test_echoed_secrets_are_masked(client, emu, caplog):
     caplog.set_level(logging.DEBUG)
     ping(client)
     creds = emu.credentials
-    [token] = [token.value for token in client_module._TOKENS.values()]
+    [token] = [token.value for token in session_module._TOKENS.values()]
     account = account_header(creds["login"], creds["password"])
     echo = (f"request headers: Authorization: Bearer {token}; cpro-account: {account}; "
             f"password={creds['password']} secret={creds['client_secret']}")

@@ -10,8 +10,9 @@ from factories import make_situation
 
 from chorus import endpoints as ep
 from chorus import works
-from chorus.client import SubmitResult, WorksPiece, _Base64Body, _parse_timestamp, _timestamp
+from chorus.client import SubmitResult, WorksPiece, _parse_timestamp, _timestamp
 from chorus.errors import ChorusNetworkError
+from chorus.session import _Base64Body
 
 pytestmark = pytest.mark.usefixtures("fresh_token_cache")
 
