@@ -37,7 +37,7 @@ class TestDepositStates(ChorusCase):
             for new in sorted(targets):
                 with self.subTest(old=old, new=new):
                     deposit = self._in(old)
-                    with self.assertLogs("odoo.addons.ediflex_chorus.models.ediflex_chorus_deposit", "INFO") as logs:
+                    with self.assertLogs("odoo.addons.ediflex_chorus.models.ediflex_chorus_deposit", "DEBUG") as logs:
                         deposit._set_state(new)
                     self.assertEqual(deposit.state, new)
                     self.assertIn(f"{old} -> {new}", logs.output[0])
