@@ -12,6 +12,10 @@ ChorusError. After an attempt whose outcome is unknown (``tried_before``), the p
 submission refused while the piece is already there (a lost answer before) is the piece found, not a rejection.
 """
 
+# The core imports no Odoo, so there is no env here: ``_`` only marks the template, translated by the deposit model
+# with env._. pylint-odoo's prefer-env-translation does not apply.
+# pylint: disable=prefer-env-translation
+
 import dataclasses
 import datetime
 import json
