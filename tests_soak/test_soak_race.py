@@ -12,16 +12,17 @@ from chorus_emulator.config import SERVED_OPERATIONS
 # Runs in `odoo-bin shell`: waits for GO, then sends until nothing is due; counts its own submissions and failures.
 SENDER = """
 import json, os, time
-Connector = type(env["ediflex.chorus.connector"])
-original = Connector._submit
+from odoo.addons.ediflex_chorus.chorus import roads
+original = roads.WorksRoad._deposit
 mine = {"submitted": 0, "runs": 0, "failed_runs": []}
 
-def counting(self, deposit, client):
-    piece = original(self, deposit, client)
-    mine["submitted"] += 1
-    return piece
+def counting(self, client, frozen, since):
+    outcome = original(self, client, frozen, since)
+    if not isinstance(outcome, roads.Failed):
+        mine["submitted"] += 1
+    return outcome
 
-Connector._submit = counting
+roads.WorksRoad._deposit = counting
 while not os.path.exists(os.environ["SOAK_GO"]):
     time.sleep(0.02)
 deadline = time.monotonic() + 600
