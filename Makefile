@@ -15,7 +15,7 @@ run:  ## Odoo with the addon on a local database, wired to a local Chorus Pro em
 	ODOO_PATH=$(ODOO_PATH) EMULATOR_PORT=$(PORT) bash tools/run.sh
 
 emulator:  ## the Chorus Pro emulator alone on 127.0.0.1:$(PORT)
-	PYTHONPATH=. python3 -m chorus_emulator --port $(PORT)
+	python3 -m chorus_emulator --port $(PORT)
 
 bench:  ## the figures of docs/BENCHMARKS.md: the client against the emulator, then the addon inside Odoo 18
 	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)

@@ -12,8 +12,14 @@ Run alone: ``python -m chorus_emulator (from the repository root) --port 8089``.
 import functools
 import threading
 
-from .api import Api, check_attachment_shape, check_works_submit_id_key
-from .config import DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE
+from .api import Api
+from .config import (
+    DEFAULT_SUBSCRIBED,
+    DEFAULT_WORKS_SUBMIT_ID_KEY,
+    MAX_PAGE_SIZE,
+    check_attachment_shape,
+    check_works_submit_id_key,
+)
 from .facts import TOKEN_PATH, WORKS_STATUSES
 from .faults import KINDS as FAULT_KINDS
 from .replies import DUPLICATE_CODE
@@ -60,7 +66,7 @@ class Emulator:
     def _auto_advance(self):
         server = self._server
         while not server.stopping.wait(self.auto_advance_seconds):
-            self._api.state.advance_works()
+            self._api.state.advance_circuit()
 
     def stop(self):
         """Stop serving and close every connection (safe to call twice)."""
@@ -242,6 +248,11 @@ class Emulator:
     def flows(self):
         """Deposited flows (numeroFluxDepot, name, syntaxeFlux, etatCourantDepotFlux...)."""
         return self._api.state.flows()
+
+    def advance_circuit(self):
+        """One tick of the auto-advance clock: every works piece one status on as the circuit would (an A4 stops
+        before payment, which only an accepted piece, A6 or A8, reaches); returns the moved pieces."""
+        return self._api.state.advance_circuit()
 
     def advance_works(self, piece_id=None, steps=1):
         """Move works pieces (one, or all) ``steps`` statuses along WORKS_STATUSES; returns the moved pieces."""

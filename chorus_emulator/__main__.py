@@ -20,7 +20,8 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=8089, help="port on 127.0.0.1 (0 = any free port)")
     parser.add_argument("--auto-advance", "--auto-advance-seconds", dest="auto_advance", type=float, default=None,
                         metavar="SECONDS",
-                        help="move every works piece one status on every SECONDS")
+                        help="move every works piece one status on every SECONDS, as the circuit would: "
+                             "payment only after acceptance (A6, A8)")
     parser.add_argument("--token-lifetime", type=int, default=3600, metavar="SECONDS")
     parser.add_argument("--subscribe", nargs="*", choices=API_FAMILIES, default=list(DEFAULT_SUBSCRIBED),
                         help="API families the application is subscribed to (others answer 403)")

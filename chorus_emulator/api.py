@@ -1,77 +1,28 @@
-"""Dispatch of one API request: token endpoint, route lookup, authentication, JSON, validation, handler."""
+"""Dispatch of one API request: token endpoint, route lookup (in routes.ROUTES), authentication, JSON, validation,
+handler."""
 
 import base64
 import binascii
-import dataclasses
 import json
 import logging
 
-from . import deposits, files, invoice_pdf, schemas, searches, structures
-from .config import API_FAMILIES, DEFAULT_WORKS_SUBMIT_ID_KEY, MAX_PAGE_SIZE, SERVED_OPERATIONS
-from .facts import TOKEN_PATH, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
+from .config import (
+    API_FAMILIES,
+    DEFAULT_WORKS_SUBMIT_ID_KEY,
+    MAX_PAGE_SIZE,
+    SERVED_OPERATIONS,
+    check_attachment_shape,
+    check_works_submit_id_key,
+)
+from .facts import TOKEN_PATH
 from .faults import FaultTable
 from .replies import ApiError, business_error, gateway_error
+from .routes import build_routes
 from .state import State
 from .swagger import factures_swagger, structures_swagger
 from .token import same, token_endpoint
 
 logger = logging.getLogger(__name__)
-
-
-@dataclasses.dataclass(frozen=True)
-class Route:
-    """One operation served by the emulator."""
-
-    name: str
-    path: str
-    handler: object
-    method: str = "POST"
-    schema: dict | None = None  # request schema of routes outside the official Swaggers
-    strict: bool = False  # whether fields the schema does not declare are refused
-
-
-_HANDLERS = {
-    "health_check": (files.health, "GET", None),
-    "structures_search": (structures.search, "POST", None),
-    "structures_consult": (structures.consult, "POST", None),
-    "structures_services": (structures.services, "POST", None),
-    "structures_service_consult": (structures.service_consult, "POST", None),
-    "structures_spaces": (structures.spaces, "POST", None),
-    "structures_user_links": (structures.user_links, "POST", None),
-    "file_upload": (files.upload, "POST", schemas.FILE_UPLOAD),
-    "invoice_pdf_deposit": (invoice_pdf.deposit_pdf, "POST", schemas.PDF_DEPOSIT),
-    "invoice_submit": (deposits.submit_invoice, "POST", schemas.SUBMIT),
-    "works_submit": (deposits.submit_works, "POST", schemas.SUBMIT),
-    "works_submit_legacy": (deposits.submit_works, "POST", schemas.SUBMIT),
-    "flow_deposit": (files.deposit_flow, "POST", schemas.FLOW_DEPOSIT),
-    "flow_report": (files.flow_report, "POST", schemas.FLOW_REPORT),
-    "invoice_search_supplier": (searches.search_supplier, "POST", None),
-    "works_search": (searches.search_works, "POST", schemas.WORKS_SEARCH),
-    "invoice_history": (searches.history, "POST", schemas.HISTORY),
-}
-
-
-STRICT_ROUTES = frozenset({"works_search"})
-
-
-def build_routes():
-    """path -> Route, paths taken from the operations table."""
-    return {
-        SERVED_OPERATIONS[name]: Route(name, SERVED_OPERATIONS[name], handler, method, schema, name in STRICT_ROUTES)
-        for name, (handler, method, schema) in _HANDLERS.items()
-    }
-
-
-def check_works_submit_id_key(key):
-    """Refuse (ValueError) a works_submit_id_key that is none of WORKS_SUBMIT_ID_KEYS nor None."""
-    if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
-        raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
-
-
-def check_attachment_shape(shape):
-    """Refuse (ValueError) a works_attachment_shape that is none of WORKS_ATTACHMENT_SHAPES nor None."""
-    if shape is not None and shape not in WORKS_ATTACHMENT_SHAPES:
-        raise ValueError(f"works_attachment_shape must be one of {WORKS_ATTACHMENT_SHAPES} or None, not {shape!r}")
 
 
 class Api:
@@ -218,10 +169,3 @@ def _parse_json(headers, body):
     if not isinstance(data, dict):
         raise business_error("malformed", "The body must be a JSON object")
     return data
-
-
-def reply_bytes(reply):
-    """The body bytes and Content-Type of a Reply."""
-    if isinstance(reply.body, bytes):
-        return reply.body, reply.headers.get("Content-Type", "application/octet-stream")
-    return json.dumps(reply.body, ensure_ascii=False).encode("utf-8"), "application/json;charset=utf-8"

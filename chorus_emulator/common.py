@@ -1,5 +1,6 @@
-"""Helpers shared by the route handlers: reading fields and paginating lists."""
+"""Helpers shared by the route handlers: reading fields, paginating lists, the period of a search."""
 
+import datetime
 import math
 
 from .facts import PAGE_SIZE
@@ -50,3 +51,30 @@ def paginate(items, params, max_page_size):
 
 def _or_default(value, default):
     return default if value is None else value
+
+
+def service_id(api, piece):
+    """idServiceExecutant of a piece: the id of its executing service in the recipient structure, or None."""
+    recipient = api.state.seed.by_id(piece["idDestinataire"])
+    code = piece.get("codeServiceExecutant")
+    service = recipient.service(code) if recipient is not None and code else None
+    return service.id if service is not None else None
+
+
+def in_period(piece, start, end):
+    """Whether the piece's current status changed between start and end (aware datetimes, bounds included)."""
+    changed = datetime.datetime.fromisoformat(piece["dateHeureEtatCourant"])
+    return not ((start and changed < start) or (end and changed > end))
+
+
+def moment(value, name):
+    """An aware datetime from an ISO 8601 request field (None when absent); a date-time without offset is refused."""
+    if value in (None, ""):
+        return None
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise business_error("invalid", f"{name}: {value!r} is not a date-time") from None
+    if parsed.tzinfo is None:
+        raise business_error("invalid", f"{name}: {value!r} has no UTC offset (e.g. 2026-11-28T07:00:00.000+00:00)")
+    return parsed

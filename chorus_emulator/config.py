@@ -1,6 +1,6 @@
 """Emulator-only settings (the facts of Chorus Pro itself are in ``facts.py``)."""
 
-from .facts import OPERATIONS
+from .facts import OPERATIONS, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
 
 # Operation name -> path of every operation the emulator serves.
 SERVED_OPERATIONS = dict(OPERATIONS)
@@ -32,5 +32,23 @@ WORKS_FRAMES = (
     "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
     "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
 )
+# The circuit as the emulator's clock plays it (auto_advance): the notes give the order "deposited, then MOE, then
+# MOA, then payment", and payment follows the project owner's acceptance, which the contractor deposits as an A6 (or
+# the general and final statement A8). So a piece of another frame (the A4 presented) stops before these statuses;
+# only an accepted piece reaches them. By hand (advance_works, /_emulator/advance, /_emulator/status) any move goes.
+PAYMENT_STATUSES = ("MANDATEE", "MISE_EN_PAIEMENT")
+ACCEPTED_FRAMES = ("A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR", "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR")
 # Under which key the works submission answers the piece id (None: no id at all); UNCERTAIN on Chorus Pro.
 DEFAULT_WORKS_SUBMIT_ID_KEY = "identifiantFactureCPP"
+
+
+def check_works_submit_id_key(key):
+    """Refuse (ValueError) a works_submit_id_key that is none of WORKS_SUBMIT_ID_KEYS nor None."""
+    if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
+        raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
+
+
+def check_attachment_shape(shape):
+    """Refuse (ValueError) a works_attachment_shape that is none of WORKS_ATTACHMENT_SHAPES nor None."""
+    if shape is not None and shape not in WORKS_ATTACHMENT_SHAPES:
+        raise ValueError(f"works_attachment_shape must be one of {WORKS_ATTACHMENT_SHAPES} or None, not {shape!r}")

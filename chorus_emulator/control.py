@@ -17,8 +17,7 @@ POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API familie
 
 import json
 
-from .api import check_attachment_shape, check_works_submit_id_key
-from .config import API_FAMILIES, CONTROL_PREFIX
+from .config import API_FAMILIES, CONTROL_PREFIX, check_attachment_shape, check_works_submit_id_key
 from .replies import Reply
 
 LOOPBACK = ("127.0.0.1", "::1")

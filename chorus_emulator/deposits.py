@@ -1,33 +1,18 @@
-"""Handlers of factures/v1/soumettre and facturesTravaux/v1/soumettre: the business checks of a deposit."""
+"""The business checks of a deposit, shared by factures/v1/soumettre, facturesTravaux/v1/soumettre and flows."""
 
 import datetime
 
 from .common import field, text
 from .config import INVOICE_FRAMES, WORKS_FRAMES
-from .replies import business_error, success
+from .replies import business_error
 
 CENT = 0.01
 # Works frames whose piece goes first to the project manager (MOE), who must then be named as validator.
 FRAMES_VIA_MOE = ("A4_", "A5_", "A7_", "A10_", "A13_")
 
 
-def submit_invoice(api, body):
-    """factures/v1/soumettre: an invoice (frames A1, A2, A9, A12)."""
-    piece = _submit(api, body, "invoice")
-    return success(identifiantFactureCPP=piece["id"], numeroFacture=piece["numeroFacture"],
-                   dateDepot=piece["dateDepot"], statutFacture=piece["statut"])
-
-
-def submit_works(api, body):
-    """facturesTravaux/v1/soumettre (UNCERTAIN): a works piece; its id under the key the emulator is set to."""
-    piece = _submit(api, body, "works")
-    answer = {"dateDepot": piece["dateDepot"]}
-    if api.works_submit_id_key:
-        answer[api.works_submit_id_key] = piece["id"]
-    return success(**answer)
-
-
-def _submit(api, body, kind):
+def submit(api, body, kind):
+    """Check a submission (kind "invoice" or "works") as Chorus Pro would, then record its piece; returns it."""
     frame = _check_frame(body, kind)
     supplier = _check_supplier(api, body)
     recipient = _check_recipient(api, body)

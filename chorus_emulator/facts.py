@@ -44,6 +44,9 @@ WORKS_STATUSES = (
     "MANDATEE",
     "MISE_EN_PAIEMENT",
 )
+WORKS_PAYMENT_REQUEST_TYPE = "FACTURE_TRAVAUX"  # typeDemandePaiement of a works piece (notes, section 5)
+# The period of a search: the change of the current status (factures/v1/rechercher/fournisseur, facturesTravaux).
+STATUS_PERIOD = ("periodeDateHeureEtatCourantDu", "periodeDateHeureEtatCourantAu")
 # "No result" of the works search: HTTP 200, an empty list (notes, section 5).
 WORKS_NO_RESULT = (20007, "GFT_MSG_01.075")
 # Candidate keys of the piece id in the works submission's answer (UNCERTAIN): the emulator answers each way.

@@ -1,13 +1,12 @@
-"""Handlers of files and flows: ajouter/fichier, deposer/pdf, deposer/flux, consulterCRDetaille, health-check."""
+"""Checks and records of received files, shared by the handlers of ajouter/fichier, deposer/pdf and deposer/flux."""
 
 import base64
 import binascii
 import hashlib
 
-from . import flows
 from .config import ALLOWED_EXTENSIONS
-from .facts import FLOW_INTEGRATED, FLOW_SYNTAX_FACTURX, MAX_FILE_BYTES, MAX_FLOW_NAME_LENGTH, MAX_NAME_LENGTH
-from .replies import TRA_SUCCESS_LABEL, business_error, success
+from .facts import MAX_FILE_BYTES, MAX_NAME_LENGTH
+from .replies import business_error
 
 
 def decode_file(encoded, field):
@@ -46,54 +45,3 @@ def file_record(name, content, mime_type, source):
     """The stored description of a received file: name, size, SHA-256, MIME type and the operation it came by."""
     return {"name": name, "size": len(content), "sha256": hashlib.sha256(content).hexdigest(),
             "mimeType": mime_type, "source": source}
-
-
-def upload(api, body):
-    """ajouter/fichier: store an attachment, answer its pieceJointeId."""
-    name = body["pieceJointeNom"]
-    extension = check_name(name, "pieceJointeNom")
-    if body["pieceJointeExtension"].lower().lstrip(".") != extension:
-        raise business_error("file_rejected", "pieceJointeExtension: does not match the extension of pieceJointeNom")
-    content = decode_file(body["pieceJointeFichier"], "pieceJointeFichier")
-    if extension == "pdf":
-        check_pdf(content, "pieceJointeFichier")
-    file_id = api.state.add_file(file_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
-    return success(TRA_SUCCESS_LABEL, pieceJointeId=file_id)
-
-
-def deposit_flow(api, body):
-    """deposer/flux: store a flow, answer its numeroFluxDepot.
-
-    A Factur-X flow (IN_DP_E2_CII_FACTURX) is read and checked at once (see flows.py): the flow is recorded with
-    its data, IN_INTEGRE with the piece it made, or IN_REJETE with its errors. A file that is no Factur-X PDF is
-    refused outright. Flows of other syntaxes are taken as they come (IN_INTEGRE, no piece).
-    """
-    name = body["nomFichier"]
-    check_name(name, "nomFichier", MAX_FLOW_NAME_LENGTH)
-    content = decode_file(body["fichierFlux"], "fichierFlux")
-    record = {**file_record(name, content, None, "deposer/flux"), "syntaxeFlux": body["syntaxeFlux"],
-              "avecSignature": bool(body.get("avecSignature")), "etatCourantDepotFlux": FLOW_INTEGRATED,
-              "listeErreurDP": [], "listeErreurTechnique": [], "data": {}}
-    piece = None
-    if body["syntaxeFlux"] == FLOW_SYNTAX_FACTURX:
-        data, errors, technical, piece = flows.examine(api, content)
-        record.update(data=data, listeErreurDP=errors, listeErreurTechnique=technical,
-                      etatCourantDepotFlux=flows.flow_state(errors, technical))
-    flow = api.state.add_flow(record, piece, flows.duplicate_error(piece) if piece else None)
-    return success(numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
-                   syntaxeFlux=flow["syntaxeFlux"])
-
-
-def flow_report(api, body):
-    """consulterCRDetaille: the processing report of a deposited flow."""
-    flow = api.state.flow(body["numeroFluxDepot"])
-    if flow is None:
-        raise business_error("unknown_flow", f"numeroFluxDepot: no flow {body['numeroFluxDepot']!r}")
-    return success(TRA_SUCCESS_LABEL, numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
-                   syntaxeFlux=flow["syntaxeFlux"], etatCourantDepotFlux=flow["etatCourantDepotFlux"],
-                   listeErreurDP=flow["listeErreurDP"], listeErreurTechnique=flow["listeErreurTechnique"])
-
-
-def health(api, body):
-    """health-check: the API answers."""
-    return success(TRA_SUCCESS_LABEL, statut="OK")

@@ -1,6 +1,7 @@
 """Answers of the emulator: the reply value, the error raised by handlers and the table of return codes."""
 
 import dataclasses
+import json
 
 SUCCESS_LABEL = "GCU_MSG_01_000"
 TRA_SUCCESS_LABEL = "TRA_MSG_00.000"
@@ -69,3 +70,10 @@ _HTTP_MESSAGES = {
 
 
 DUPLICATE_CODE = CODES["duplicate"][0]
+
+
+def reply_bytes(reply):
+    """The body bytes and Content-Type of a Reply."""
+    if isinstance(reply.body, bytes):
+        return reply.body, reply.headers.get("Content-Type", "application/octet-stream")
+    return json.dumps(reply.body, ensure_ascii=False).encode("utf-8"), "application/json;charset=utf-8"

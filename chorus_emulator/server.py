@@ -10,9 +10,8 @@ import threading
 import urllib.parse
 
 from . import control
-from .api import reply_bytes
 from .config import CONTROL_PREFIX, MAX_BODY_BYTES
-from .replies import Reply, gateway_error
+from .replies import Reply, gateway_error, reply_bytes
 
 logger = logging.getLogger(__name__)
 HOST = "127.0.0.1"

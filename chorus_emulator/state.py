@@ -8,7 +8,7 @@ import secrets
 import threading
 import time
 
-from .config import INVOICE_FIRST_STATUS, WORKS_FRAMES
+from .config import ACCEPTED_FRAMES, INVOICE_FIRST_STATUS, PAYMENT_STATUSES, WORKS_FRAMES
 from .facts import FLOW_REJECTED, WORKS_STATUSES
 from .replies import business_error
 from .swagger import piece_statuses
@@ -265,6 +265,21 @@ class State:
             targets = [self._get_piece(piece_id)] if piece_id is not None else list(self._pieces.values())
             moved = [piece for piece in targets if piece["kind"] == "works" and self._advance(piece, steps)]
             return copy.deepcopy(moved)
+
+    def advance_circuit(self):
+        """One tick of the circuit's clock: each works piece one status on, payment only for an accepted piece."""
+        with self._lock:
+            moved = [piece for piece in self._pieces.values() if piece["kind"] == "works" and self._circuit_next(piece)]
+            return copy.deepcopy(moved)
+
+    def _circuit_next(self, piece):
+        if piece["statut"] not in WORKS_STATUSES or piece["statut"] == WORKS_STATUSES[-1]:
+            return False
+        following = WORKS_STATUSES[WORKS_STATUSES.index(piece["statut"]) + 1]
+        if following in PAYMENT_STATUSES and piece["frame"] not in ACCEPTED_FRAMES:
+            return False  # never paid before the project owner accepted it
+        self._push_status(piece, following, "Moved on by the emulator")
+        return True
 
     def _advance(self, piece, steps):
         if piece["statut"] not in WORKS_STATUSES:

@@ -1,19 +1,16 @@
-"""Plain tests import the core as the top-level package ``chorus`` (no Odoo needed), and the emulator.
+"""Plain tests import the core as the top-level package ``chorus`` (no Odoo needed), and the emulator (both on the
+path by pyproject.toml's pytest settings).
 
-Fixtures shared by the client and emulator tests: ``emu``, ``creds``, ``client``, ``fresh_token_cache``.
+Fixtures shared by the core's tests: ``emu``, ``creds``, ``client``, ``fresh_token_cache``.
 """
 
-import os
-import sys
-
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "ediflex_chorus"))
-
 import pytest
-from chorus_emulator import Emulator
+from chorus_emulator.tests import conftest as emulator_fixtures
 from helpers import credentials_of, make_client
 
 from chorus import client as client_module
+
+emu = emulator_fixtures.emu  # the emulator's fixture (one definition, in its tests)
 
 
 @pytest.fixture
@@ -22,13 +19,6 @@ def fresh_token_cache():
     client_module.clear_token_cache()
     yield
     client_module.clear_token_cache()
-
-
-@pytest.fixture
-def emu():
-    """A running emulator on a free loopback port, stopped after the test."""
-    with Emulator() as emulator:
-        yield emulator
 
 
 @pytest.fixture

@@ -1,16 +1,11 @@
-"""Helpers shared by the plain tests of the client and of the emulator (fixtures are in conftest.py)."""
+"""Helpers shared by the plain tests of the core (fixtures are in conftest.py)."""
 
-import base64
+from chorus_emulator.tests.raw_http import account_header  # noqa: F401 (one definition, the emulator's tests')
 
 from chorus.checks import check_siret
 from chorus.client import ChorusClient, Credentials
 
 SEED_CONTRACTOR_SIRET = "00000000012887"  # the emulator's default seed
-
-
-def account_header(login, password):
-    """The cpro-account header value of a technical account: base64 of ``login:password``."""
-    return base64.b64encode(f"{login}:{password}".encode()).decode()
 
 
 def credentials_of(emu, **changes):

@@ -8,18 +8,13 @@ held past the client's 30 s timeout (default 0; `make soak`: 2); SOAK_RESULTS: a
 import json
 import os
 import shutil
-import sys
 import time
 
+import harness
 import pytest
+from chorus_emulator import Emulator
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-import harness  # noqa: E402
-from chorus_emulator import Emulator  # noqa: E402
-
-from report import SHORT_SIZES  # noqa: E402
+from report import SHORT_SIZES
 
 RUN = f"ediflex_soak_{os.getpid()}"
 SECRETS = ("emulator-client-secret", "Emulator-Password-2026")

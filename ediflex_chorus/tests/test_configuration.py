@@ -1,13 +1,11 @@
 import dataclasses
 from datetime import timedelta
 
-from chorus_emulator import Emulator
-from chorus_emulator.seed import default_seed
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import ChorusCase
+from .common import ChorusCase, Emulator, default_seed
 
 
 @tagged("post_install", "-at_install")

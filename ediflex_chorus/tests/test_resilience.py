@@ -1,10 +1,9 @@
 from datetime import timedelta
 
-from chorus_emulator import Emulator
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import ChorusCase
+from .common import ChorusCase, Emulator
 
 
 @tagged("post_install", "-at_install")

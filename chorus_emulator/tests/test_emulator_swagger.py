@@ -1,6 +1,7 @@
 """The stdlib Swagger 2.0 validator of the emulator, on the official Structures Swagger (no server)."""
 
 import pytest
+
 from chorus_emulator.swagger import Swagger, structures_swagger
 
 SEARCH = "/cpro/structures/v1/rechercher"

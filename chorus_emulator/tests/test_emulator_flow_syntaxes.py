@@ -8,7 +8,8 @@ import json
 import pathlib
 
 import pytest
-from test_emulator import Api, b64
+
+from chorus_emulator.tests.raw_http import Api, b64
 
 SHARED = pathlib.Path("/work/shared/chorus-pro/Factures.swagger.json")
 SWAGGER = SHARED if SHARED.exists() else pathlib.Path(__file__).parent.parent / "chorus_emulator/Factures.swagger.json"

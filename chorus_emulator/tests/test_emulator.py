@@ -6,7 +6,6 @@ import datetime
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -14,139 +13,29 @@ import time
 
 import pytest
 import requests
+
 from chorus_emulator import FAULT_KINDS, Emulator
 from chorus_emulator.config import SERVED_OPERATIONS
 from chorus_emulator.facts import MAX_FILE_BYTES, WORKS_STATUSES
 from chorus_emulator.replies import success
-from chorus_emulator.swagger import factures_swagger, structures_swagger
-from helpers import account_header
-
-PDF = b"%PDF-1.4\n% situation de travaux\n%%EOF\n"
-A4 = "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-WORKS_SEARCH = {"roleUtilisateur": "FOURNISSEUR"}
-DEFAULT_BODIES = {"works_search": WORKS_SEARCH}  # the smallest valid request of an operation
-
-
-# ---------------------------------------------------------------------------------------------- helpers
-
-
-class Api:
-    """A raw HTTP caller of the emulator: token fetched once, Bearer and cpro-account headers."""
-
-    def __init__(self, emulator):
-        self.emulator = emulator
-        self.session = requests.Session()
-        self.session.headers.update(auth_headers(emulator, fetch_token(emulator)))
-
-    def url(self, operation):
-        return self.emulator.url + SERVED_OPERATIONS.get(operation, operation)
-
-    def post(self, operation, body=None, **kwargs):
-        body = body if body is not None else dict(DEFAULT_BODIES.get(operation, {}))
-        return self.session.post(self.url(operation), json=body, timeout=30, **kwargs)
-
-    def get(self, operation, **kwargs):
-        return self.session.get(self.url(operation), timeout=30, **kwargs)
-
-    def ok(self, operation, body=None):
-        """POST and return the JSON answer, asserting HTTP 200 and codeRetour 0."""
-        response = self.post(operation, body)
-        assert response.status_code == 200, response.text
-        answer = response.json()
-        assert answer["codeRetour"] == 0, answer
-        return answer
-
-    def upload(self, name="situation.pdf", content=PDF):
-        return self.ok("file_upload", file_body(name, content))["pieceJointeId"]
-
-
-def fetch_token(emulator, **overrides):
-    credentials = emulator.credentials
-    form = {"grant_type": "client_credentials", "client_id": credentials["client_id"],
-            "client_secret": credentials["client_secret"], "scope": "openid", **overrides}
-    response = requests.post(emulator.token_url, data=form, timeout=30)
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
-
-def auth_headers(emulator, token):
-    credentials = emulator.credentials
-    account = account_header(credentials["login"], credentials["password"])
-    return {"Authorization": f"Bearer {token}", "cpro-account": account}
-
-
-def b64(content):
-    return base64.b64encode(content).decode()
-
-
-def file_body(name, content=PDF, extension=None):
-    return {"pieceJointeFichier": b64(content), "pieceJointeNom": name, "pieceJointeTypeMime": "application/pdf",
-            "pieceJointeExtension": extension if extension is not None else name.rpartition(".")[2].upper()}
-
-
-def works_body(emulator, attachment_id, number="SIT-2026-0001-A4", recipient=None, **changes):
-    """A valid facturesTravaux soumettre body; ``changes`` replace top-level blocks."""
-    seed = emulator.seed
-    body = {
-        "modeDepot": "DEPOT_PDF_API",
-        "pieceJointePrincipale": [{"pieceJointePrincipaleDesignation": "situation.pdf",
-                                   "pieceJointePrincipaleId": attachment_id}],
-        "numeroFactureSaisi": number,
-        "dateFacture": datetime.date.today().isoformat(),
-        "destinataire": {"codeDestinataire": (recipient or seed.no_rules).siret},
-        "fournisseur": {"idFournisseur": seed.contractor.id},
-        "cadreDeFacturation": {"codeCadreFacturation": A4, "codeStructureValideur": seed.moe.siret},
-        "references": {"deviseFacture": "EUR", "typeFacture": "FACTURE", "typeTva": "TVA_SUR_DEBIT",
-                       "numeroMarche": "M-2026-001", "modePaiement": "VIREMENT"},
-        "lignePoste": [{"lignePosteNumero": 1, "lignePosteDenomination": "Gros oeuvre", "lignePosteQuantite": 1,
-                        "lignePosteUnite": "lot", "lignePosteMontantUnitaireHT": 1000.0,
-                        "lignePosteTauxTvaManuel": 20.0}],
-        "ligneTva": [{"ligneTvaTauxManuel": 20.0, "ligneTvaMontantBaseHtParTaux": 1000.0,
-                      "ligneTvaMontantTvaParTaux": 200.0}],
-        "montantTotal": {"montantHtTotal": 1000.0, "montantTVA": 200.0, "montantTtcTotal": 1200.0,
-                         "montantAPayer": 1140.0},
-    }
-    body.update(changes)
-    return body
-
-
-def invoice_body(emulator, attachment_id, number="FAC-2026-0001"):
-    """A factures/v1/soumettre body in the official Swagger's shape (pieceJointePrincipale is an object)."""
-    body = works_body(emulator, attachment_id, number)
-    body["cadreDeFacturation"] = {"codeCadreFacturation": "A1_FACTURE_FOURNISSEUR"}
-    body["pieceJointePrincipale"] = body["pieceJointePrincipale"][0]
-    return body
-
-
-def assert_business_error(response, status=400, code=None, mentions=""):
-    assert response.status_code == status, response.text
-    answer = response.json()
-    assert isinstance(answer["codeRetour"], int) and answer["codeRetour"] != 0
-    assert isinstance(answer["libelle"], str) and mentions in answer["libelle"]
-    if code is not None:
-        assert answer["codeRetour"] == code
-    return answer
-
-
-def assert_valid_answer(operation, answer):
-    """The answer validates against the official Swagger (Structures or Factures) of the operation."""
-    path = SERVED_OPERATIONS[operation]
-    swagger = next(doc for doc in (structures_swagger(), factures_swagger()) if doc.operation(path) is not None)
-    schema = swagger.response_schema(path)
-    assert swagger.validate(schema, answer, strict=True) == []
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def api(emu):
-    return Api(emu)
-
+from chorus_emulator.tests.raw_http import (
+    A4,
+    PDF,
+    ROOT,
+    WORKS_SEARCH,
+    Api,
+    account_header,
+    assert_business_error,
+    assert_valid_answer,
+    auth_headers,
+    b64,
+    control,
+    fetch_token,
+    file_body,
+    free_port,
+    invoice_body,
+    works_body,
+)
 
 # ---------------------------------------------------------------------------------------------- token
 
@@ -660,16 +549,33 @@ def test_invoices_do_not_follow_the_works_circuit(emu, api):
     assert api.ok("invoice_history", {"idFacture": answer["identifiantFactureCPP"]})["statutCourantCode"] == "DEPOSEE"
 
 
-def test_statuses_move_on_over_time():
+def test_statuses_move_on_over_time_as_the_circuit_would():
     with Emulator(auto_advance_seconds=0.05) as emu:
         api = Api(emu)
         (piece_id,) = deposit_pieces(emu, api, 1)
         deadline = time.monotonic() + 10
-        while emu.pieces[0]["statut"] != WORKS_STATUSES[-1] and time.monotonic() < deadline:
+        while emu.pieces[0]["statut"] != "PRISE_EN_COMPTE_MOA" and time.monotonic() < deadline:
             time.sleep(0.02)
         history = api.ok("invoice_history", {"idFacture": piece_id})
-        assert history["statutCourantCode"] == WORKS_STATUSES[-1]
+        assert history["statutCourantCode"] == "PRISE_EN_COMPTE_MOA"
         assert_valid_answer("invoice_history", history)
+
+
+def test_the_circuit_pays_only_an_accepted_piece(emu, api):
+    attachment = api.upload()
+    presented = api.ok("works_submit", works_body(emu, attachment, number="SIT-0001-A4"))["identifiantFactureCPP"]
+    accepted_body = works_body(emu, attachment, number="SIT-0001-A6")
+    accepted_body["cadreDeFacturation"] = {"codeCadreFacturation": "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR"}
+    accepted = api.ok("works_submit", accepted_body)["identifiantFactureCPP"]
+    for _tick in range(len(WORKS_STATUSES) + 2):
+        emu.advance_circuit()
+    statuses = {piece["id"]: [entry["code"] for entry in piece["history"]] for piece in emu.pieces}
+    assert statuses[presented] == list(WORKS_STATUSES[:WORKS_STATUSES.index("MANDATEE")])
+    assert statuses[accepted] == list(WORKS_STATUSES)
+    assert emu.advance_circuit() == []  # nothing moves any more
+    # By hand, any move still goes (the README says how): the presented piece paid all the same.
+    emu.advance_works(presented, steps=2)
+    assert emu.piece_by_number("SIT-0001-A4")["statut"] == "MISE_EN_PAIEMENT"
 
 
 def test_history_of_an_unknown_piece_is_a_business_error(api):
@@ -918,11 +824,6 @@ def test_requests_are_counted_per_path(emu, api):
 
 
 # ---------------------------------------------------------------------------------------------- control endpoints
-
-
-def control(emu, method, name, body=None):
-    response = requests.request(method, f"{emu.url}/_emulator/{name}", json=body, timeout=30)
-    return response
 
 
 def test_control_state_shows_seed_pieces_counts_and_faults(emu, api):

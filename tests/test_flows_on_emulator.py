@@ -17,9 +17,9 @@ from chorus_emulator.facts import (
     FLOW_ERROR_DP_NUMBER_KEY,
     FLOW_ERROR_TECHNICAL_LABEL_KEY,
 )
+from chorus_emulator.tests.raw_http import Api, assert_business_error, assert_valid_answer, b64, control, works_body
 from factories import make_situation, minimal_pdf
 from lxml import etree
-from test_emulator import Api, assert_business_error, assert_valid_answer, b64, control, works_body
 
 from chorus import facturx
 from chorus.works import Frame, Party

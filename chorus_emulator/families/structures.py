@@ -1,7 +1,7 @@
 """Handlers of the Structures API (/cpro/structures/v1/...): answers shaped by the official Swagger."""
 
-from .common import paginate, require
-from .replies import TRA_SUCCESS_LABEL, business_error, success
+from ..common import paginate, require
+from ..replies import TRA_SUCCESS_LABEL, business_error, success
 
 ADDRESS = {"adresse": "1 place de la Mairie", "codePostal": "75001", "ville": "PARIS", "pays": "FR"}
 SPACES = ((1, "Factures emises"), (11, "Factures de travaux"))
