@@ -23,9 +23,9 @@ pytest_closing_line() {
 pytest_count() { grep -oE "[0-9]+ ($1)" <<<"$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
 
 plain_tests() {
-    banner "plain tests (core, emulator)"
+    banner "plain tests (core: tests/, emulator: chorus_emulator/tests/)"
     ensure_test_venv "$venv" || return 1
-    "$venv/bin/python" -m pytest "$here/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
+    "$venv/bin/python" -m pytest "$here/tests" "$here/chorus_emulator/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
     local rc=${PIPESTATUS[0]}
     plain_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error).* =+$' "$log_dir/plain.log" | tail -1)
     plain_passed=$(pytest_count passed "$plain_summary")
