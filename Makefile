@@ -3,10 +3,15 @@ PORT ?= 8070
 ODOO_PATH ?= /opt/odoo18
 VENV ?= .venv
 
-.PHONY: test run emulator bench soak lint odoo-pytest
+.PHONY: test run emulator bench soak lint odoo-pytest dist
 
-test:  ## every test: plain core tests, then the addon's Odoo tests when an Odoo 18 is found
+# Odoo 18 is found at ODOO_PATH or brought there when missing: ODOO_SRC (a folder or archive of its source), else a
+# clone of ODOO_GIT_URL's 18.0 branch bounded to a minute; its venv is built from tools/odoo-requirements.txt.
+test:  ## every test: plain tests (core, emulator), the wheel, the addon's Odoo tests, the short soak
 	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/test.sh
+
+dist:  ## the addon's wheel (whool, OCA's build backend) in dist/, version from the manifest
+	VENV=$(VENV) bash tools/dist.sh
 
 odoo-pytest:  ## the fast loop: the addon's Odoo tests under pytest-odoo on a kept database (ARGS="-k flow")
 	ODOO_PATH=$(ODOO_PATH) ARGS="$(ARGS)" bash tools/odoo-pytest-dev.sh
@@ -26,8 +31,5 @@ bench:  ## the figures of docs/BENCHMARKS.md: the client against the emulator, t
 soak:  ## crashes, concurrency and faults at full size against real Odoo servers; figures into docs/BENCHMARKS.md
 	ODOO_PATH=$(ODOO_PATH) VENV=$(VENV) bash tools/soak.sh
 
-lint:  ## ruff and pylint-odoo
-	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
-	@$(VENV)/bin/pip install -q --disable-pip-version-check ruff pylint-odoo
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/pylint --rcfile=.pylintrc ediflex_chorus
+lint:  ## the pre-commit hooks (ruff, pylint-odoo, XML and TOML checks) on every file, as CI runs them
+	VENV=$(VENV) bash tools/lint.sh

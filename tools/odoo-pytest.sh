@@ -39,8 +39,9 @@ class DropFalseAlarm(logging.Filter):
 logging.getLogger("odoo.tests.common").addFilter(DropFalseAlarm())
 import pytest
 sys.exit(pytest.main())'
-# The repository root on the path for the emulator (chorus_emulator), Odoo's folder for the odoo package.
-cd "$here" && PYTHONPATH="$here:$odoo_path${PYTHONPATH:+:$PYTHONPATH}" "$python" -c "$quiet_pytest" \
+# Odoo's folder on the path for the odoo package (a source copy, not an installed distribution); the emulator
+# comes from test-requirements.txt, installed into that Python.
+cd "$here" && PYTHONPATH="$odoo_path${PYTHONPATH:+:$PYTHONPATH}" "$python" -c "$quiet_pytest" \
     -p no:cacheprovider -W ignore::DeprecationWarning --odoo-database="$db" \
     --odoo-addons-path="$odoo_path/odoo/addons,$here" --odoo-http --odoo-log-level=warn \
     --odoo-extra="data-dir=$here/var/filestore" "$@"

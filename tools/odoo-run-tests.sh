@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs ediflex_chorus on a fresh database of a real Odoo 18 with its tests, then updates it, then runs the
 # same tests under pytest-odoo on that database; fails on a test failure or on any warning or error logged by
-# the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE
+# the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE; PYTHON has the test requirements (test-requirements.txt).
+# pytest-odoo writes its JUnit XML report to LOGFILE.pytest.xml.
 set -uo pipefail
 python=$1 odoo_path=$2 db=$3 log=$4
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,9 +10,8 @@ port=$((20000 + $$ % 10000))
 common=(--addons-path="$odoo_path/odoo/addons,$here" -d "$db" --db-filter="^$db\$" --http-port="$port"
         --gevent-port=$((port + 1)) --without-demo=all --stop-after-init --data-dir="$here/var/filestore")
 
-# The repository root on the path: the Odoo tests import the emulator (chorus_emulator), a development tool that
-# is not part of the addon.
-run() { (cd "$odoo_path" && PYTHONPATH="$here${PYTHONPATH:+:$PYTHONPATH}" "$python" odoo-bin "${common[@]}" "$@"); }
+# The integrator's command: the addons path only, no PYTHONPATH (the emulator is a test requirement of PYTHON).
+run() { (cd "$odoo_path" && "$python" odoo-bin "${common[@]}" "$@"); }
 # After the pytest-odoo run, which uses the database: the database and its filestore (about 50 MB a run) go.
 cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$db"; }
 trap cleanup EXIT
@@ -28,7 +28,8 @@ run -u ediflex_chorus --log-level=info >"$log.update" 2>&1
 update_rc=$?
 # The same tests once more through pytest-odoo (the developers' fast route), on the database just installed.
 echo "running the same tests under pytest-odoo on $db (log: $log.pytest)"
-"$here/tools/odoo-pytest.sh" "$python" "$odoo_path" "$db" -q >"$log.pytest" 2>&1
+rm -f "$log.pytest.xml"
+"$here/tools/odoo-pytest.sh" "$python" "$odoo_path" "$db" -q --junitxml="$log.pytest.xml" >"$log.pytest" 2>&1
 pytest_rc=$?
 tail -1 "$log.pytest"
 

@@ -11,7 +11,7 @@ source "$here/tools/lib.sh"
 
 require_odoo
 
-PYTHONPATH="$here" "$odoo_python" -m chorus_emulator --port "$EMULATOR_PORT" \
+"$test_python" -m chorus_emulator --port "$EMULATOR_PORT" \
     --auto-advance-seconds 60 >"$here/var/emulator.log" 2>&1 &
 emulator_pid=$!
 trap 'kill $emulator_pid 2>/dev/null' EXIT

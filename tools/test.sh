@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Runs every test of the project: the plain core tests, then the addon's Odoo tests in a real Odoo 18.
-# Used by `make test` and by CI. Odoo is not on the package registries: it is found, never installed, via
-#   ODOO_PATH   folder holding odoo-bin and odoo/ (default: /opt/odoo18)
-#   ODOO_PYTHON Python that has Odoo's requirements (default: $ODOO_PATH/venv/bin/python, then python3)
+# Runs every test of the project: the plain tests (core and emulator), the addon's wheel installed from
+# site-packages, the addon's Odoo tests in a real Odoo 18, the short soak. Used by `make test` and by CI.
+# Odoo 18 is found at ODOO_PATH (default /opt/odoo18) or brought there: ODOO_SRC (a folder or archive of its
+# source) or a bounded clone of ODOO_GIT_URL; see tools/lib.sh. Counts are read from JUnit XML reports (pytest)
+# and from Odoo's own summary line.
 set -uo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv=${VENV:-$here/.venv}
@@ -14,29 +15,27 @@ source "$here/tools/lib.sh"
 
 banner() { printf '\n==== %s ====\n' "$*"; }
 
-# pytest's closing line in the log $1, e.g. "2 failed, 27 passed, 1 skipped in 40.1s" (-q) or "=== 29 passed in 39s ===".
-pytest_closing_line() {
-    grep -E '^(=+ )?[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$1" 2>/dev/null | tail -1
-}
-
-# The sum of the counts of the outcomes $1 (an ERE: 'passed', 'failed|error') in pytest's closing line $2; 0 if none.
-pytest_count() { grep -oE "[0-9]+ ($1)" <<<"$2" | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}'; }
+# "PASSED FAILED SKIPPED" of pytest's JUnit XML report(s) $@, or "" when missing or empty (python3: any will do).
+junit() { python3 "$here/tools/junit_counts.py" "$@" 2>/dev/null; }
 
 plain_tests() {
     banner "plain tests (core: tests/, emulator: chorus_emulator/tests/)"
     ensure_test_venv "$venv" || return 1
-    "$venv/bin/python" -m pytest "$here/tests" "$here/chorus_emulator/tests" -q -p no:cacheprovider 2>&1 | tee "$log_dir/plain.log"
-    local rc=${PIPESTATUS[0]}
-    plain_summary=$(grep -E '^[0-9]+ (passed|failed)|^=+ .*(passed|failed|error).* =+$' "$log_dir/plain.log" | tail -1)
-    plain_passed=$(pytest_count passed "$plain_summary")
-    plain_failed=$(pytest_count 'failed|error' "$plain_summary")
+    rm -f "$log_dir/plain.xml"
+    "$venv/bin/python" -m pytest "$here/tests" "$here/chorus_emulator/tests" -q -p no:cacheprovider \
+        --junitxml="$log_dir/plain.xml" 2>&1 | tee "$log_dir/plain.log"
+    local rc=${PIPESTATUS[0]} skipped
+    # pytest's exit 5 (no test collected) is a failure here: a run that tests nothing must not pass.
+    read -r plain_passed plain_failed skipped <<<"$(junit "$log_dir/plain.xml")"
+    plain_summary="${plain_passed:-0} passed, ${plain_failed:-0} failed, ${skipped:-0} skipped (JUnit: $log_dir/plain.xml)"
+    [ -n "${plain_passed:-}" ] || { plain_passed=0 plain_failed=1 plain_summary="NO RESULT: pytest exit $rc"; rc=1; }
     return "$rc"
 }
 
 odoo_tests() {
     banner "Odoo tests (real Odoo 18, --test-tags /ediflex_chorus)"
-    if ! find_odoo_python; then
-        odoo_status="SKIPPED: no Odoo 18 found at ODOO_PATH=$ODOO_PATH (set ODOO_PATH and ODOO_PYTHON)"
+    if ! ensure_odoo; then
+        odoo_status="SKIPPED: no Odoo 18 at ODOO_PATH=$ODOO_PATH, none could be brought: $ODOO_HOW_TO"
         return 0
     fi
     if ! ensure_postgres; then
@@ -47,26 +46,30 @@ odoo_tests() {
         odoo_status="FAILED: the addon's Python dependencies could not be installed into $odoo_python"
         return 1
     fi
-    if ! ensure_browser_tests "$odoo_python"; then
+    if ! ensure_test_python; then
+        odoo_status="FAILED: test-requirements.txt could not be installed on top of $odoo_python"
+        return 1
+    fi
+    if ! ensure_browser_tests "$test_python"; then
         browser_status="MISSING: no chromium or websocket-client, the tours were skipped"
     fi
     local db="ediflex_test_$$"
-    "$here/tools/odoo-run-tests.sh" "$odoo_python" "$ODOO_PATH" "$db" "$log_dir/odoo.log"
+    "$here/tools/odoo-run-tests.sh" "$test_python" "$ODOO_PATH" "$db" "$log_dir/odoo.log"
     local rc=$?
-    odoo_ran=$(grep -oE 'of [0-9]+ tests' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' || echo 0)
-    odoo_failed=$(grep -oE '[0-9]+ failed, [0-9]+ error' "$log_dir/odoo.log" | tail -1 | grep -oE '[0-9]+' | awk '{s+=$1} END {print s+0}')
+    # Odoo's own summary line: "ediflex_test_1: 0 failed, 0 error(s) of 180 tests when loading database ...".
+    local summary
+    summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log_dir/odoo.log" | tail -1)
+    read -r odoo_failed odoo_errors odoo_ran <<<"$(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"${summary:-0 failed, 0 error(s) of 0 tests}")"
+    odoo_failed=$((odoo_failed + odoo_errors))
     odoo_status="RAN: $odoo_ran Odoo tests, $odoo_failed failed (log: $log_dir/odoo.log)"
-    local pytest_line pytest_skipped
-    pytest_line=$(pytest_closing_line "$log_dir/odoo.log.pytest")
-    pytest_passed=$(pytest_count passed "$pytest_line")
-    pytest_failed=$(pytest_count 'failed|error' "$pytest_line")
-    pytest_skipped=$(pytest_count skipped "$pytest_line")
-    if [ -z "$pytest_line" ] || { [ "$pytest_passed" = 0 ] && [ "$pytest_failed" = 0 ]; }; then
+    local pytest_skipped
+    read -r pytest_passed pytest_failed pytest_skipped <<<"$(junit "$log_dir/odoo.log.pytest.xml")"
+    if [ -z "${pytest_passed:-}" ]; then
         local why="pytest-odoo gave no result"
         grep -q 'PYTEST-ODOO COULD NOT BE INSTALLED' "$log_dir/odoo.log.pytest" 2>/dev/null \
             && why="pytest-odoo could not be installed into $odoo_python"
         pytest_status="DID NOT RUN: $why (log: $log_dir/odoo.log.pytest)"
-        pytest_failed=1
+        pytest_passed=0 pytest_failed=1
         rc=1
     else
         pytest_status="RAN: $pytest_passed passed, $pytest_failed failed, $pytest_skipped skipped under pytest-odoo (log: $log_dir/odoo.log.pytest)"
@@ -88,37 +91,58 @@ soak_tests() {
         soak_status="SKIPPED: ${odoo_status#SKIPPED: }"
         return 0
     fi
+    rm -f "$log_dir/soak.xml"
     ODOO_PATH="$ODOO_PATH" ODOO_PYTHON="$odoo_python" "$venv/bin/python" -m pytest "$here/tests_soak" -q \
-        -p no:cacheprovider -rs 2>&1 | tee "$log_dir/soak.log"
-    local rc=${PIPESTATUS[0]} line skipped
-    line=$(pytest_closing_line "$log_dir/soak.log")
-    soak_passed=$(pytest_count passed "$line")
-    soak_failed=$(pytest_count 'failed|error' "$line")
-    skipped=$(pytest_count skipped "$line")
+        -p no:cacheprovider -rs --junitxml="$log_dir/soak.xml" 2>&1 | tee "$log_dir/soak.log"
+    local rc=${PIPESTATUS[0]} skipped
+    read -r soak_passed soak_failed skipped <<<"$(junit "$log_dir/soak.xml")"
     soak_status="RAN: $soak_passed passed, $soak_failed failed (log: $log_dir/soak.log)"
-    if [ "$skipped" != 0 ]; then
-        soak_status="SKIPPED: $skipped soak test(s) skipped, see $log_dir/soak.log"
-    elif [ -z "$line" ]; then
+    if [ -z "${soak_passed:-}" ]; then
         soak_status="FAILED: no pytest result (log: $log_dir/soak.log)"
-        soak_failed=1
+        soak_passed=0 soak_failed=1
         rc=1
+    elif [ "$skipped" != 0 ]; then
+        soak_status="SKIPPED: $skipped soak test(s) skipped, see $log_dir/soak.log"
     fi
     return "$rc"
 }
 
+dist_tests() {
+    # The addon's wheel (make dist) installed from site-packages on a new database, without the emulator.
+    banner "the addon's wheel (make dist), installed from site-packages, tests skipped without the emulator"
+    if [[ $odoo_status == SKIPPED* ]] || [ -z "${odoo_python:-}" ]; then
+        dist_status="SKIPPED: ${odoo_status#SKIPPED: }"
+        return 0
+    fi
+    "$here/tools/wheel-test.sh" "$odoo_python" "$ODOO_PATH" "$log_dir/wheel.log"
+    local rc=$?
+    if [ "$rc" = 0 ]; then dist_passed=1 dist_status="RAN: the wheel test passed (log: $log_dir/wheel.log)"
+    else dist_failed=1 dist_status="FAILED: see the checks above (log: $log_dir/wheel.log)"; fi
+    return "$rc"
+}
+
 plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
+dist_passed=0 dist_failed=0 dist_status="not run"
 pytest_passed=0 pytest_failed=0 pytest_status="not run" browser_status="chromium ready"
 soak_passed=0 soak_failed=0 soak_status="not run"
-plain_tests; plain_rc=$?
-odoo_tests; odoo_rc=$?
-soak_tests; soak_rc=$?
+timings=()
+timed() { local start=$SECONDS; "$@"; local rc=$?; timings+=(" ${1%_tests} $((SECONDS - start))"); return "$rc"; }
+timed plain_tests; plain_rc=$?
+timed odoo_tests; odoo_rc=$?
+timed dist_tests; dist_rc=$?
+timed soak_tests; soak_rc=$?
+lint_failed=0
+[ "${LINT_RC:-0}" = 0 ] || lint_failed=1
 
 banner "summary"
 echo "plain tests: ${plain_summary:-none}"
 echo "Odoo tests:  $odoo_status"
 echo "pytest-odoo: $pytest_status"
+echo "wheel:       $dist_status"
 echo "tours:       $browser_status"
 echo "soak:        $soak_status"
+[ -z "${LINT_RC:-}" ] || echo "lint:        $([ "$LINT_RC" = 0 ] && echo passed || echo FAILED), ${LINT_SECONDS:-?} s (make lint, above)"
+echo "times:       $(IFS=,; echo "${timings[*]}") s"
 if [[ $browser_status == MISSING* ]]; then
     echo "!!! WARNING: THE BROWSER TOURS WERE SKIPPED: install Debian's chromium and websocket-client !!!"
 fi
@@ -133,9 +157,10 @@ if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 fi
-total_failed=$((plain_failed + odoo_failed + pytest_failed + soak_failed))
+total_failed=$((plain_failed + odoo_failed + pytest_failed + dist_failed + soak_failed + lint_failed))
 if [ "$plain_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$odoo_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$soak_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
-echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed + soak_passed)) passed, $total_failed failed"
-[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ] && [ "$soak_rc" = 0 ]
+if [ "$dist_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
+echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed + dist_passed + soak_passed)) passed, $total_failed failed"
+[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ] && [ "$dist_rc" = 0 ] && [ "$soak_rc" = 0 ] && [ "$lint_failed" = 0 ]
