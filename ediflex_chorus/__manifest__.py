@@ -8,7 +8,7 @@
     "website": "https://www.ediflex.fr",
     "license": "LGPL-3",
     "depends": ["base_setup", "mail", "portal"],
-    "external_dependencies": {"python": ["requests", "factur-x>=6.0", "pypdf"]},
+    "external_dependencies": {"python": ["requests", "factur-x", "pypdf"]},
     "data": [
         "security/ediflex_chorus_groups.xml",
         "security/ir.model.access.csv",

@@ -115,8 +115,10 @@ ensure_test_python() {
     rm -rf "$venv" && "$odoo_python" -m venv "$venv" || return 1
     site=$("$odoo_python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
     "$test_python" -c 'import sysconfig, sys; open(sysconfig.get_paths()["purelib"] + "/odoo-python.pth", "w").write(sys.argv[1] + "\n")' "$site"
-    # Odoo's environment has setuptools and wheel: no isolated build environment to fetch for the emulator.
-    (cd "$here" && "$test_python" -m pip install -q --disable-pip-version-check --no-build-isolation \
+    # With setuptools and wheel at hand (Odoo's environment has them), no isolated build environment to fetch.
+    local isolation=()
+    "$test_python" -c 'import setuptools, wheel' 2>/dev/null && isolation=(--no-build-isolation)
+    (cd "$here" && "$test_python" -m pip install -q --disable-pip-version-check "${isolation[@]}" \
         -r test-requirements.txt) || return 1
     rm -rf "$here/chorus_emulator/build" "$here"/chorus_emulator/*.egg-info
     echo "$stamp" >"$venv.stamp"
