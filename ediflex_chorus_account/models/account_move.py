@@ -47,7 +47,8 @@ class AccountMove(models.Model):
 
     def _ediflex_terms_with_retention(self, terms):
         self.ensure_one()
-        amount = self.currency_id.round(self.ediflex_retention_amount) * (1 if self.is_inbound(include_receipts=True) else -1)
+        sign = 1 if self.is_inbound(include_receipts=True) else -1
+        amount = self.currency_id.round(self.ediflex_retention_amount) * sign
         last = max(terms, key=lambda key: key["date_maturity"] or fields.Date.today())
         terms[last] = dict(terms[last], balance=terms[last]["balance"] - amount,
                            amount_currency=terms[last]["amount_currency"] - amount)

@@ -1,10 +1,9 @@
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
+from odoo.addons.ediflex_chorus.chorus import works
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date
-
-from odoo.addons.ediflex_chorus.chorus import works
 
 from .ediflex_chorus_deposit import ACCEPTED_FRAMES
 

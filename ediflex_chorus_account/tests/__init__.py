@@ -1,1 +1,1 @@
-from . import test_situation_invoice, test_sending_routes
+from . import test_sending_routes, test_situation_invoice

@@ -1,5 +1,4 @@
 from odoo import Command
-
 from odoo.addons.ediflex_chorus.tests.common import ChorusCase
 
 

@@ -30,10 +30,11 @@ class TestSendingRoutes(SituationInvoiceCase):
         ).create({})
 
     def _ordinary_invoice(self):
+        taxes = self._chart_account(self.fr_company, "tva_normale")
         invoice = self.env["account.move"].create({
             "move_type": "out_invoice", "partner_id": self.owner.id,
             "invoice_line_ids": [(0, 0, {"name": "Maintenance", "quantity": 1, "price_unit": 100.0,
-                                         "tax_ids": [(6, 0, self._chart_account(self.fr_company, "tva_normale").ids)]})],
+                                         "tax_ids": [(6, 0, taxes.ids)]})],
         })
         invoice.action_post()
         return invoice
