@@ -55,7 +55,7 @@ fetch_odoo() {
             root=$(odoo_root_in "$ODOO_SRC")
             [ -n "$root" ] && cp -a "$root/odoo" "$root/odoo-bin" "$tmp/"
         elif [[ $ODOO_SRC == *.zip ]]; then
-            (cd "$tmp" && unzip -q "$ODOO_SRC")
+            python3 -m zipfile -e "$ODOO_SRC" "$tmp"
         else
             tar -xf "$ODOO_SRC" -C "$tmp"
         fi

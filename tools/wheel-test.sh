@@ -36,7 +36,10 @@ rm -rf "$venv" && "$odoo_python" -m venv "$venv" || exit 1
 site=$("$odoo_python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 "$venv/bin/python" -c 'import sysconfig, sys; open(sysconfig.get_paths()["purelib"] + "/odoo-python.pth", "w").write(sys.argv[1] + "\n")' "$site"
 # Odoo itself is a source copy here, not an installed distribution: the wheel's own requirements but odoo.
-requirements=$(unzip -p "$wheel" '*.dist-info/METADATA' | sed -n 's/^Requires-Dist: //p' | grep -v '^odoo[=<>! ]')
+requirements=$(python3 -c 'import sys, zipfile
+archive = zipfile.ZipFile(sys.argv[1])
+print(next(archive.read(n).decode() for n in archive.namelist() if n.endswith(".dist-info/METADATA")))' "$wheel" \
+    | sed -n 's/^Requires-Dist: //p' | grep -v '^odoo[=<>! ]')
 "$venv/bin/pip" install -q --disable-pip-version-check --no-deps "$wheel" \
     && "$venv/bin/pip" install -q --disable-pip-version-check $requirements >"$log.pip" 2>&1
 pip_rc=$?
