@@ -2,7 +2,7 @@
 
     python3 tools/junit_counts.py var/plain.xml
 
-Failed counts failures and errors (a collection error is an error); passed = tests - failed - skipped.
+Each test case counts once, whatever its subtests; failed counts failures and errors (a collection error too).
 """
 
 import sys
@@ -10,15 +10,21 @@ import xml.etree.ElementTree as ElementTree
 
 
 def counts(path):
-    """(passed, failed, skipped) of one report: the sums over its <testsuite> elements."""
-    root = ElementTree.parse(path).getroot()
-    suites = [root] if root.tag == "testsuite" else root.iter("testsuite")
-    tests = failed = skipped = 0
-    for suite in suites:
-        tests += int(suite.get("tests", 0))
-        failed += int(suite.get("failures", 0)) + int(suite.get("errors", 0))
-        skipped += int(suite.get("skipped", 0))
-    return tests - failed - skipped, failed, skipped
+    """(passed, failed, skipped) of one report, one per <testcase>.
+
+    Not the <testsuite> totals: pytest counts each subtest there too (113 tests with 225 subtests give tests="338").
+    A test case with a <failure> or <error> (a failed subtest, a collection error) failed; with <skipped>, skipped.
+    """
+    passed = failed = skipped = 0
+    for case in ElementTree.parse(path).getroot().iter("testcase"):
+        outcomes = {child.tag for child in case}
+        if outcomes & {"failure", "error"}:
+            failed += 1
+        elif "skipped" in outcomes:
+            skipped += 1
+        else:
+            passed += 1
+    return passed, failed, skipped
 
 
 def main(paths):
