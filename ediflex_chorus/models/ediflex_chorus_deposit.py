@@ -1,4 +1,3 @@
-import json
 import logging
 from datetime import timedelta
 
@@ -173,11 +172,6 @@ class EdiflexChorusDeposit(models.Model):
         self.ensure_one()
         labels = dict(self._fields["chorus_status_label"]._description_selection(self.env))
         return labels.get(self.chorus_status_label) or self.chorus_status or ""
-
-    def _payload_dict(self):
-        """The frozen payload, as a dict."""
-        self.ensure_one()
-        return json.loads(self.sudo().payload)
 
     def _still_wanted(self):
         """Whether the situation is still in a state that this deposit reports to Chorus Pro."""

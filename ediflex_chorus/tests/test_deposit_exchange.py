@@ -24,7 +24,7 @@ class TestDepositExchange(ChorusCase):
     def test_the_deposit_freezes_payload_pdf_and_amounts(self):
         deposit = self._presented()
         situation = deposit.situation_id
-        payload = deposit._payload_dict()
+        payload = json.loads(deposit.payload)
         self.assertEqual(payload["numeroFactureSaisi"], deposit.piece_number)
         self.assertLessEqual(len(deposit.piece_number), 20)
         self.assertEqual(payload["montantTotal"]["montantTtcTotal"], situation.amount_total)
@@ -34,7 +34,7 @@ class TestDepositExchange(ChorusCase):
 
     def test_the_stored_payload_is_sent_unchanged_after_the_situation_changed(self):
         deposit = self._presented()
-        frozen = deposit._payload_dict()
+        frozen = json.loads(deposit.payload)
         frozen_pdf = deposit.attachment_id.raw
         # A change that bypasses the form's lock (an import, a script): the deposit must not follow it.
         self.env.cr.execute("UPDATE ediflex_situation_line SET progress_percent = 99 WHERE situation_id = %s",
@@ -199,7 +199,7 @@ class TestDepositExchange(ChorusCase):
 
     def test_the_backlog_drains_in_one_cron_run(self):
         first = self._presented()
-        template = first._payload_dict()
+        template = json.loads(first.payload)
         copies = self.env["ediflex.chorus.deposit"].sudo().create([{
             "situation_id": first.situation_id.id, "company_id": self.company.id, "frame": "A4",
             "piece_number": f"BACKLOG-{index:03d}", "attachment_id": first.attachment_id.id,
