@@ -24,6 +24,7 @@
         "views/ediflex_chorus_diagnostic_views.xml",
         "views/ediflex_chorus_ecb_rate_views.xml",
         "views/ediflex_situation_views.xml",
+        "views/ediflex_contract_views.xml",
         "views/ediflex_situation_portal_templates.xml",
         "views/res_company_views.xml",
         "views/res_config_settings_views.xml",

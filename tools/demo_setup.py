@@ -23,22 +23,27 @@ Users = env["res.users"].with_context(no_reset_password=True)  # noqa: F821
 if not Users.search([("login", "=", "mairie")]):
     Users.create({"login": "mairie", "password": "mairie", "partner_id": owner_contact.id,
                   "groups_id": [(6, 0, [env.ref("base.group_portal").id])]})  # noqa: F821
+# The demo contract (marché) with its lots; its first situation is made by "Situation suivante", as a user would.
+Contract = env["ediflex.contract"]  # noqa: F821
+contract = Contract.search([("name", "=", "MARCHE-2026-001")], limit=1) or Contract.create({
+    "name": "MARCHE-2026-001",
+    "subject": "Réfection de la toiture et des fondations de l'école Jules-Ferry",
+    "commitment_number": "EJ-0001",
+    "owner_id": partners["no_rules"].id,
+    "owner_service_id": partners["no_rules"].chorus_service_ids[:1].id,
+    "manager_id": partners["moe"].id,
+    "retention_rate": 5.0,
+    "lot_ids": [
+        (0, 0, {"code": "1.1", "name": "Terrassements", "amount": 10000}),
+        (0, 0, {"code": "1.2", "name": "Fondations", "amount": 25000}),
+        (0, 0, {"code": "2.1", "name": "Charpente et couverture", "amount": 42000}),
+    ],
+})
 Situation = env["ediflex.situation"]  # noqa: F821
 if not Situation.search_count([]):
-    Situation.create({
-        "contract_number": "MARCHE-2026-001",
-        "commitment_number": "EJ-0001",
-        "owner_id": partners["no_rules"].id,
-        "owner_service_id": partners["no_rules"].chorus_service_ids[:1].id,
-        "manager_id": partners["moe"].id,
-        "user_id": admin.id,
-        "number": 1,
-        "period_start": "2026-10-01",
-        "period_end": "2026-10-31",
-        "line_ids": [
-            (0, 0, {"code": "1.1", "name": "Terrassements", "contract_amount": 10000, "progress_percent": 40}),
-            (0, 0, {"code": "1.2", "name": "Fondations", "contract_amount": 25000, "progress_percent": 10}),
-        ],
-    })
+    first = Situation.with_user(admin).create(contract.with_user(admin)._next_situation_values())
+    first.write({"period_start": "2026-10-01", "period_end": "2026-10-31"})
+    first.line_ids.filtered(lambda line: line.code == "1.1").progress_percent = 40
+    first.line_ids.filtered(lambda line: line.code == "1.2").progress_percent = 10
 env.cr.commit()  # noqa: F821
 print("demo company configured against", emulator)  # noqa: F821 (given by tools/emulator_company.py)

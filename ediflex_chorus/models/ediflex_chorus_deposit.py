@@ -123,6 +123,16 @@ class EdiflexChorusDeposit(models.Model):
     retryable = fields.Boolean(
         readonly=True, copy=False, help="The failure is transient: the deposit is retried automatically."
     )
+    # A situation has one live piece per frame: presenting it again deposits a new piece that replaces the earlier.
+    replaces_id = fields.Many2one(
+        "ediflex.chorus.deposit", readonly=True, copy=False, index="btree_not_null",
+        help="The earlier piece of the same frame of the situation (refused on Chorus Pro, say) that this one "
+        "replaces.",
+    )
+    replaced_by_id = fields.Many2one(
+        "ediflex.chorus.deposit", readonly=True, copy=False, index="btree_not_null",
+        help="The newer piece of the same frame of the situation that replaces this one: this one is no longer live.",
+    )
 
     _sql_constraints = [
         ("piece_number_company_uniq", "unique(company_id, piece_number)", "A piece number is unique per company."),
@@ -141,15 +151,18 @@ class EdiflexChorusDeposit(models.Model):
         for deposit in self:
             deposit.chorus_status_label = deposit.chorus_status if deposit.chorus_status in known else False
 
-    @api.depends("state")
+    @api.depends("state", "replaced_by_id")
     def _compute_to_handle(self):
         for deposit in self:
-            deposit.to_handle = deposit.state in states.TO_HANDLE_STATES
+            # A piece replaced by a newer one (refused, then corrected and presented again) is handled.
+            deposit.to_handle = deposit.state in states.TO_HANDLE_STATES and not deposit.replaced_by_id
 
     def _search_to_handle(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
-        return [("state", "in" if (operator == "=") == value else "not in", states.TO_HANDLE_STATES)]
+        if (operator == "=") == value:
+            return [("state", "in", states.TO_HANDLE_STATES), ("replaced_by_id", "=", False)]
+        return ["|", ("state", "not in", states.TO_HANDLE_STATES), ("replaced_by_id", "!=", False)]
 
     def _set_state(self, new_state, vals=None):
         """The one door to a deposit's state: check the transition of each deposit, log it, write it."""
@@ -430,6 +443,7 @@ class EdiflexChorusDeposit(models.Model):
         situation._message_log(body=self.env._(
             "Deposit %(piece)s recorded: it is sent to Chorus Pro in a moment.", piece=deposit.piece_number
         ))
+        deposit._replace_earlier()
         return deposit
 
     # Sending: the road of the deposit, its frozen copy, and what an attempt gave.
@@ -466,6 +480,19 @@ class EdiflexChorusDeposit(models.Model):
             self._mark_sent(outcome.piece_id, outcome.status, outcome.status_at)
             message = self.env._("Deposit %(piece)s sent to Chorus Pro.", piece=self.piece_number)
         self.situation_id._message_log(body=message)
+
+    def _replace_earlier(self):
+        """Link this new piece to the earlier live pieces of its frame for its situation, which it replaces."""
+        self.ensure_one()
+        earlier = self.situation_id.deposit_ids.sudo().filtered(
+            lambda d: d != self and d.frame == self.frame and d.state != states.CANCELLED and not d.replaced_by_id
+        )
+        if not earlier:
+            return
+        earlier.write({"replaced_by_id": self.id})
+        self.replaces_id = earlier.sorted("id")[-1]
+        for piece in earlier:
+            piece._message_log(body=self.env._("Replaced by the piece %(piece)s.", piece=self.piece_number))
 
     @api.model
     def _company_problems(self, company):

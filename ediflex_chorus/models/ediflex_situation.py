@@ -1,8 +1,10 @@
 import re
 from decimal import Decimal
 
-from odoo import api, fields, models
+from dateutil.relativedelta import relativedelta
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import date_utils
 
 from ..chorus import checks, states, works
 from .notification import notification
@@ -12,13 +14,16 @@ SITUATION_STATES = [
     ("draft", "Draft"),
     ("presented", "Presented"),
     ("refused", "Refused"),
+    ("chorus_refused", "Refused by Chorus Pro"),
     ("accepted", "Accepted"),
     ("cancelled", "Cancelled"),
 ]
+# A refusal of its piece on Chorus Pro moves a situation in these states to "chorus_refused".
+REFUSABLE_ON_CHORUS_STATES = ("presented", "accepted")
 # What was presented to the project owner, and deposited on Chorus Pro, no longer changes.
 EDITABLE_STATES = ("draft", "refused")
 LOCKED_FIELDS = {
-    "kind", "contract_number", "commitment_number", "owner_id", "owner_service_id", "manager_id",
+    "contract_id", "kind", "contract_number", "commitment_number", "owner_id", "owner_service_id", "manager_id",
     "manager_service_id", "number", "date", "period_start", "period_end", "line_ids", "retention_rate", "company_id",
 }
 
@@ -39,24 +44,38 @@ class EdiflexSituation(models.Model):
     kind = fields.Selection(
         [("monthly", "Monthly"), ("final", "Final")], default="monthly", required=True, tracking=True
     )
-    contract_number = fields.Char(required=True, tracking=True, help="Number of the public works contract (marché).")
+    contract_id = fields.Many2one(
+        "ediflex.contract", tracking=True, check_company=True, index=True, ondelete="restrict",
+        help="The contract (marché) billed: its parties, commitment, retention rate and lots fill the situation.",
+    )
+    # The contract's values when the contract is chosen; from then on the situation's own (a later change of the
+    # contract never alters a situation already presented).
+    contract_number = fields.Char(
+        required=True, tracking=True, compute="_compute_from_contract", store=True, readonly=False, precompute=True,
+        help="Number of the public works contract (marché).",
+    )
     commitment_number = fields.Char(
-        tracking=True, help="Legal commitment number (engagement juridique)."
+        tracking=True, compute="_compute_from_contract", store=True, readonly=False, precompute=True,
+        help="Legal commitment number (engagement juridique).",
     )
     owner_id = fields.Many2one(
         "res.partner", string="Project Owner", required=True, tracking=True, check_company=True,
+        compute="_compute_from_contract", store=True, readonly=False, precompute=True,
         help="Maître d'ouvrage: the public body that pays.",
     )
     owner_service_required = fields.Boolean(related="owner_id.chorus_service_code_required")
     owner_service_id = fields.Many2one(
-        "ediflex.chorus.service", string="Executing Service", domain="[('partner_id', '=', owner_id)]"
+        "ediflex.chorus.service", string="Executing Service", domain="[('partner_id', '=', owner_id)]",
+        compute="_compute_from_contract", store=True, readonly=False, precompute=True,
     )
     manager_id = fields.Many2one(
         "res.partner", string="Project Manager", required=True, tracking=True, check_company=True,
+        compute="_compute_from_contract", store=True, readonly=False, precompute=True,
         help="Maître d'oeuvre: checks the situation before the project owner validates it.",
     )
     manager_service_id = fields.Many2one(
-        "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]"
+        "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]",
+        compute="_compute_from_contract", store=True, readonly=False, precompute=True,
     )
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True,
@@ -73,7 +92,8 @@ class EdiflexSituation(models.Model):
     )
     line_ids = fields.One2many("ediflex.situation.line", "situation_id", string="Lines", copy=True)
     retention_rate = fields.Float(
-        string="Retention Rate (%)", default=5.0, digits=(5, 2),
+        string="Retention Rate (%)", digits=(5, 2),
+        compute="_compute_from_contract", store=True, readonly=False, precompute=True,
         help="Retenue de garantie, at most 5% of the amount of the period including taxes.",
     )
     amount_untaxed = fields.Monetary(compute="_compute_amounts", store=True, string="Untaxed Amount")
@@ -85,6 +105,14 @@ class EdiflexSituation(models.Model):
     deposit_count = fields.Integer(compute="_compute_deposit_count")
     refusal_reason = fields.Text(readonly=True, copy=False, tracking=True,
                                  help="Why the project owner refused the situation the last time.")
+    chorus_refused_deposit_id = fields.Many2one(
+        "ediflex.chorus.deposit", string="Piece Refused on Chorus Pro", readonly=True, copy=False,
+        help="The piece whose refusal on Chorus Pro put the situation in 'Refused by Chorus Pro'.",
+    )
+    chorus_refusal_reason = fields.Text(
+        string="Chorus Pro's Reason", readonly=True, copy=False, tracking=True,
+        help="The reason Chorus Pro gives for the refusal of the piece, when it gives one.",
+    )
     owner_signature = fields.Image(
         string="Project Owner's Signature", attachment=True, copy=False, max_width=1024, max_height=1024,
         help="Drawn or typed on the portal when the project owner accepted the situation.",
@@ -112,6 +140,70 @@ class EdiflexSituation(models.Model):
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = self.env["ir.sequence"].with_company(company).next_by_code("ediflex.situation")
         return super().create(vals_list)
+
+    @api.depends("contract_id")
+    def _compute_from_contract(self):
+        for situation in self:
+            contract = situation.contract_id
+            if not contract:
+                # No contract: the values typed on the situation stay (a new one starts at the usual 5 %).
+                if not situation._origin:
+                    situation.retention_rate = situation.retention_rate or 5.0
+                continue
+            situation.update({
+                "contract_number": contract.name,
+                "commitment_number": contract.commitment_number,
+                "owner_id": contract.owner_id,
+                "owner_service_id": contract.owner_service_id,
+                "manager_id": contract.manager_id,
+                "manager_service_id": contract.manager_service_id,
+                "retention_rate": contract.retention_rate,
+            })
+
+    @api.onchange("contract_id")
+    def _onchange_contract_id(self):
+        # A new situation of a contract is its next one: number, period, and its lots at the previous progress.
+        if not self.contract_id or self._origin:
+            return
+        values = self.contract_id._next_situation_values()
+        self.update({key: values[key] for key in ("number", "period_start", "period_end")})
+        if not self.line_ids:
+            self.line_ids = values["line_ids"]
+
+    def copy_data(self, default=None):
+        # "Duplicate" makes the next situation: the contract's next one, else number n+1 of the same contract
+        # number, the next period, the progress carried, for the current user.
+        default = dict(default or {})
+        vals_list = super().copy_data(default)
+        for situation, vals in zip(self, vals_list, strict=True):
+            if situation.contract_id:
+                next_vals = situation.contract_id._next_situation_values()
+            else:
+                next_vals = situation._next_situation_values()
+            vals.update({key: value for key, value in next_vals.items() if key not in default})
+        return vals_list
+
+    def _next_situation_values(self):
+        """Number n+1 of the same contract number, the next period and date, for the current user."""
+        self.ensure_one()
+        last = self.search([("company_id", "=", self.company_id.id), ("contract_number", "=", self.contract_number),
+                            ("state", "!=", "cancelled")], order="number desc, id desc", limit=1) or self
+        start = last.period_end + relativedelta(days=1)
+        return {"number": last.number + 1, "kind": "monthly", "date": fields.Date.context_today(self),
+                "period_start": start, "period_end": date_utils.end_of(start, "month"), "user_id": self.env.uid}
+
+    def _contract_values(self):
+        """A contract made from this situation: its number, parties, commitment, retention rate, lines as lots."""
+        self.ensure_one()
+        return {
+            "name": self.contract_number, "company_id": self.company_id.id,
+            "commitment_number": self.commitment_number, "owner_id": self.owner_id.id,
+            "owner_service_id": self.owner_service_id.id, "manager_id": self.manager_id.id,
+            "manager_service_id": self.manager_service_id.id, "retention_rate": self.retention_rate,
+            "lot_ids": [Command.create({"sequence": line.sequence, "code": line.code, "name": line.name,
+                                        "amount": line.contract_amount, "vat_rate": line.vat_rate})
+                        for line in self.line_ids],
+        }
 
     @api.depends("contract_number", "number", "company_id", "state")
     def _compute_previous_situation_id(self):
@@ -149,7 +241,9 @@ class EdiflexSituation(models.Model):
         for situation in self:
             last = situation.deposit_ids.sorted("id")[-1:]
             situation.chorus_status = last and (last._chorus_status_text() or last._state_label()) or False
-            situation.deposit_problem = any(d.state in states.TO_HANDLE_STATES for d in situation.deposit_ids)
+            situation.deposit_problem = any(
+                d.state in states.TO_HANDLE_STATES and not d.replaced_by_id for d in situation.deposit_ids
+            )
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
@@ -202,10 +296,18 @@ class EdiflexSituation(models.Model):
         self.deposit_ids._cancel(self.env._("the situation went back to draft."))
         return True
 
+    def action_correct(self):
+        """Reopen a situation refused on Chorus Pro as a draft: presented again, it is deposited as a new piece."""
+        self._check_state({"chorus_refused"}, self.env._("Only a situation refused on Chorus Pro can be corrected."))
+        self.write({"state": "draft"})
+        self.deposit_ids._cancel(self.env._("the situation went back to draft."))
+        return True
+
     def action_cancel(self):
         """Cancel a situation that has not been accepted."""
         self._check_state(
-            {"draft", "presented", "refused"}, self.env._("An accepted situation cannot be cancelled.")
+            {"draft", "presented", "refused", "chorus_refused"},
+            self.env._("An accepted situation cannot be cancelled."),
         )
         self.write({"state": "cancelled"})
         self.deposit_ids._cancel(self.env._("the situation was cancelled."))
@@ -302,11 +404,33 @@ class EdiflexSituation(models.Model):
         name = re.sub(r"[^A-Za-z0-9._-]", "-", f"{self.name}-{frame.short}")[:46] + ".pdf"
         return works.Document(name=name, content=content)
 
-    def _chorus_piece_refused(self, deposit):
-        """Tell the responsible that Chorus Pro refused a piece of this situation."""
+    def _chorus_piece_refused(self, deposit, reason=None):
+        """Chorus Pro refused a live piece of this situation: the situation is refused there, its responsible told.
+
+        ``reason`` is Chorus Pro's reason when it gave one (the status history's comment); it shows on the form.
+        """
+        self.ensure_one()
+        if deposit.replaced_by_id:
+            return  # a piece already replaced by a newer one: its fate no longer moves the situation
+        if self.state in REFUSABLE_ON_CHORUS_STATES:
+            try:
+                with self.env.cr.savepoint():
+                    self.write({"state": "chorus_refused", "chorus_refused_deposit_id": deposit.id,
+                                "chorus_refusal_reason": reason or False})
+            except UserError as error:
+                # Another rule keeps the situation where it is (an extension's paid invoice, say): the status
+                # follow-up goes on, and the responsible reads why below.
+                self._message_log(body=str(error))
         self._chorus_tell(self.env._("Piece refused on Chorus Pro"), self.env._(
-            "Chorus Pro refused the piece %(piece)s (status %(status)s): check the reason on Chorus Pro, then correct "
-            "and present the situation again.", piece=deposit.piece_number, status=deposit._chorus_status_text()))
+            "Chorus Pro refused the piece %(piece)s (status %(status)s): %(reason)s. Correct the situation with "
+            "\"Correct and Present Again\", then present it: a new piece replaces the refused one.",
+            piece=deposit.piece_number, status=deposit._chorus_status_text(),
+            reason=reason or self.env._("Chorus Pro gives no reason, read it on Chorus Pro")))
+
+    def _chorus_set_refusal_reason(self, deposit, reason):
+        """Record Chorus Pro's reason for the refusal of ``deposit`` once known (read later than its status)."""
+        for situation in self.filtered(lambda s: s.chorus_refused_deposit_id == deposit and reason):
+            situation.chorus_refusal_reason = reason
 
     def _chorus_deposit_stuck(self, deposit):
         """Tell the responsible that a deposit of this situation waits for a person (rejected, or attempts over)."""

@@ -9,6 +9,11 @@ def _decimal(value):
     return Decimal(str(value or 0))
 
 
+def item_key(code, name):
+    """What links an item across the situations of a contract: its code, else its description."""
+    return (code or "").strip() or (name or "").strip().lower()
+
+
 class EdiflexSituationLine(models.Model):
     _name = "ediflex.situation.line"
     _description = "Works Situation Line"
@@ -73,4 +78,4 @@ class EdiflexSituationLine(models.Model):
 
     def _item_key(self):
         self.ensure_one()
-        return (self.code or "").strip() or (self.name or "").strip().lower()
+        return item_key(self.code, self.name)

@@ -1,6 +1,8 @@
 from . import (
     test_bad_input,
+    test_chorus_refusal,
     test_configuration,
+    test_contract,
     test_deposit_exchange,
     test_deposit_states,
     test_diagnostic,

@@ -64,6 +64,7 @@ class TestFrenchScreens(ChorusCase):
         ("ediflex.situation", ("form", "list", "search")),
         ("ediflex.chorus.deposit", ("form", "list", "search", "pivot", "graph")),
         ("ediflex.situation.refuse", ("form",)),
+        ("ediflex.contract", ("form", "list", "search")),
         ("res.config.settings", ("form",)),
     )
 

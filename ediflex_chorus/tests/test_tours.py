@@ -62,3 +62,33 @@ class TestTours(ChorusCase):
         self.assertEqual(rejected.state, "rejected")
         self.start_tour("/odoo/action-ediflex_chorus.action_ediflex_chorus_deposit", "ediflex_graph_tour",
                         login="admin")
+
+    # ------------------------------------------------------------------ the contractor's month (issue 16)
+
+    def test_the_contractor_creates_a_contract_and_its_next_situation(self):
+        self.start_tour("/odoo/action-ediflex_chorus.action_ediflex_contract", "ediflex_contract_tour",
+                        login="situation_user")
+        contract = self.env["ediflex.contract"].search([("name", "=", "MARCHE-TOUR-01")])
+        self.assertEqual(contract.lot_ids.mapped("amount"), [10000.0, 25000.0])
+        first, second = contract.situation_ids.sorted("number")
+        self.assertEqual((first.number, first.state, second.number, second.state),
+                         (1, "presented", 2, "draft"))
+        self.assertEqual(second.line_ids.mapped("progress_percent"), [40.0, 10.0])
+        self.assertEqual(second.line_ids.mapped("previous_cumulative_amount"), [4000.0, 2500.0])
+        self.assertEqual(self._deposits(first).mapped("frame"), ["A4"])
+
+    def test_the_contractor_corrects_a_piece_refused_on_chorus_pro(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.set_status(deposit.chorus_invoice_id, "REFUSEE_MOE", "Mauvais valideur")
+        self.connector._cron_fetch_statuses()
+        situation = deposit.situation_id
+        self.assertEqual(situation.state, "chorus_refused")
+        self.start_tour(self._form_url(situation, "action_ediflex_situation"), "ediflex_chorus_refusal_tour",
+                        login="situation_user")
+        self._send()
+        a4 = self._deposits(situation).filtered(lambda d: d.frame == "A4")
+        live = a4.filtered(lambda d: not d.replaced_by_id)
+        self.assertEqual((len(live), live.state, live.replaces_id), (1, "sent", deposit))
+        self.assertEqual(deposit.replaced_by_id, live)
+        self.assertEqual(situation.line_ids[1].progress_percent, 8.0)
