@@ -12,7 +12,7 @@ class TestChorusRefusal(ChorusCase):
     def _refused_on_chorus(self, status="REFUSEE_MOE", comment="Mauvais valideur"):
         deposit = self._presented()
         self._send()
-        self.emulator.set_status(deposit.chorus_invoice_id, status, comment)
+        self.emulator.set_status(deposit.chorus_piece_id, status, comment)
         self.connector._cron_fetch_statuses()
         return deposit
 
@@ -34,7 +34,7 @@ class TestChorusRefusal(ChorusCase):
         situation.with_user(self.approver).action_accept()
         self._send()
         a6 = self._deposits(situation).filtered(lambda d: d.frame == "A6")
-        self.emulator.set_status(a6.chorus_invoice_id, "REFUSEE_MOA")
+        self.emulator.set_status(a6.chorus_piece_id, "REFUSEE_MOA")
         a6.action_refresh_status()
         self.assertEqual(situation.state, "chorus_refused")
 

@@ -113,10 +113,10 @@ class TestContract(ChorusCase):
         other = self._situation(contract_number="MARCHE-2026-002", commitment_number="EJ-0002")
         self.assertFalse((first | second | other).contract_id)
         spec = importlib.util.spec_from_file_location(
-            "post_migrate", file_path("ediflex_chorus/migrations/18.0.1.2.0/post-migrate.py"))
+            "post_migrate", file_path("ediflex_chorus/migrations/18.0.1.3.0/post-migrate.py"))
         script = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(script)
-        script.migrate(self.env.cr, "18.0.1.1.0")
+        script.migrate(self.env.cr, "18.0.1.2.0")
         contract = first.contract_id
         self.assertEqual(second.contract_id, contract)
         self.assertEqual((contract.name, contract.commitment_number, contract.retention_rate),

@@ -80,7 +80,7 @@ class TestTours(ChorusCase):
     def test_the_contractor_corrects_a_piece_refused_on_chorus_pro(self):
         deposit = self._presented()
         self._send()
-        self.emulator.set_status(deposit.chorus_invoice_id, "REFUSEE_MOE", "Mauvais valideur")
+        self.emulator.set_status(deposit.chorus_piece_id, "REFUSEE_MOE", "Mauvais valideur")
         self.connector._cron_fetch_statuses()
         situation = deposit.situation_id
         self.assertEqual(situation.state, "chorus_refused")
