@@ -68,6 +68,10 @@ class TestChorusRefusal(ChorusCase):
         self.assertEqual(len(self._emulator_piece(new.piece_number)), 1)
         self.assertEqual(len(self._emulator_piece(refused.piece_number)), 1, "the refused piece stays there")
         self.assertFalse(situation.deposit_problem, "the refused piece is replaced: nothing left to handle")
+        self.assertFalse(refused.to_handle)
+        Deposit = self.env["ediflex.chorus.deposit"]
+        self.assertNotIn(refused, Deposit.search([("to_handle", "=", True)]))
+        self.assertIn(refused, Deposit.search([("to_handle", "=", False)]))
         self.assertEqual(situation.state, "presented")
 
     def test_the_new_piece_number_is_unique_and_fits(self):

@@ -126,6 +126,10 @@ registry.category("web_tour.tours").add("ediflex_chorus_refusal_tour", {
         },
         { content: "Presented", trigger: ".o_notification:contains('Situation presented.')" },
         {
+            content: "The form is reloaded presented (a tab opened before the reload would close)",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Presented')",
+        },
+        {
             content: "Open its pieces",
             trigger: ".o_notebook .nav-link:contains('Chorus Pro')",
             run: "click",
