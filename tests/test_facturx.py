@@ -213,7 +213,7 @@ def test_retention_modes(mode, prepaid):
     assert texts(xml, ".//ram:TotalPrepaidAmount") == prepaid
     assert texts(xml, ".//ram:DuePayableAmount") == ["2185.00"]
     assert texts(xml, "rsm:ExchangedDocument/ram:IncludedNote/ram:Content") == [
-        "Retenue de garantie 5.00 % : 115.00 EUR"]
+        "Retenue de garantie 5,00 % : 115,00 EUR"]
     assert texts(xml, "rsm:ExchangedDocument/ram:IncludedNote/ram:SubjectCode") == [facturx.RETENTION_NOTE_SUBJECT]
     assert facturx.parse_cii_xml(xml)["retention"] == D("115.00")
 

@@ -20,8 +20,10 @@ from chorus.works import (
     build_works_payload,
     compute_totals,
     frame_for,
+    french_number,
     money,
     piece_number,
+    retention_comment,
     with_attachment,
 )
 
@@ -231,7 +233,7 @@ def test_payload_shape_per_frame(frame):
                                      "modePaiement": "VIREMENT"}
     assert payload["montantTotal"] == {"montantHtTotal": 2511.06, "montantTVA": 391.11, "montantTtcTotal": 2902.17,
                                        "montantAPayer": 2757.06}
-    assert payload["commentaire"] == "Retenue de garantie 5.00 % : 145.11 EUR"
+    assert payload["commentaire"] == "Retenue de garantie 5,00 % : 145,11 EUR"
     json.dumps(payload)  # plain JSON types only
 
 
@@ -315,3 +317,13 @@ def test_the_main_attachment_takes_either_shape(monkeypatch):
     assert as_object["pieceJointePrincipale"] == {"pieceJointePrincipaleDesignation": situation.document.name,
                                                   "pieceJointePrincipaleId": 8}
     assert works.with_attachment(as_list, 9)["pieceJointePrincipale"]["pieceJointePrincipaleId"] == 9  # list read
+
+
+@pytest.mark.parametrize(("value", "text"), [(D("0"), "0,00"), (D("5"), "5,00"), (D("390.005"), "390,01"),
+                                             (D("1234567.8"), "1 234 567,80"), (D("-1500.25"), "-1 500,25")])
+def test_french_number(value, text):
+    assert french_number(value) == text
+
+
+def test_retention_comment_reads_french():
+    assert retention_comment(D("5"), D("12390.5"), "EUR") == "Retenue de garantie 5,00 % : 12 390,50 EUR"

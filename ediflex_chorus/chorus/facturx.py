@@ -61,7 +61,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .works import CENT, RETENTION_COMMENT, Frame, money
+from .works import CENT, Frame, money, retention_comment
 
 FACTURX_FLAVOR = "factur-x"
 FACTURX_LEVEL = "en16931"
@@ -82,7 +82,6 @@ RETENTION_MODES = ("note", "prepaid")
 # breaks a blocking EN 16931 rule (BR-CO-16, with "note") would most likely be rejected.
 RETENTION_MODE = "prepaid"
 RETENTION_NOTE_SUBJECT = "AAB"  # UNCERTAIN: UNTDID 4451 "terms of payments"
-RETENTION_NOTE = RETENTION_COMMENT  # the same wording as the soumettre payload's comment
 PDF_LANG = "fr-FR"
 DATE_FORMAT = "102"  # CCYYMMDD
 PDF_HEADER = b"%PDF-1.7"  # PDF/A-3 is built on PDF 1.7 (ISO 32000-1)
@@ -174,8 +173,7 @@ def _context(root, frame, process_id=None):
 
 def retention_note(situation, totals):
     """The text stating the retention (rate and amount), as in the soumettre payload's comment."""
-    return RETENTION_NOTE.format(rate=money(situation.retention_rate), amount=amount_text(totals.retention),
-                                 currency=situation.currency)
+    return retention_comment(situation.retention_rate, totals.retention, situation.currency)
 
 
 def _document(root, frame, situation, totals, issue_date):

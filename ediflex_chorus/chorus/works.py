@@ -88,6 +88,16 @@ def money(value):
     return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def french_number(value):
+    """``value`` rounded to the cent as French text: "1 234,50" (space between thousands, decimal comma)."""
+    return f"{money(value):,.2f}".replace(",", " ").replace(".", ",")
+
+
+def retention_comment(rate, amount, currency):
+    """The text stating the retention, in French number format: "Retenue de garantie 5,00 % : 390,00 EUR"."""
+    return RETENTION_COMMENT.format(rate=french_number(rate), amount=french_number(amount), currency=currency)
+
+
 def percent_of(amount, rate):
     """``rate`` % of ``amount``, rounded to the cent (ROUND_HALF_UP, no intermediate rounding)."""
     with localcontext() as context:
@@ -312,12 +322,6 @@ def _totals_payload(totals):
     }
 
 
-def _retention_comment(situation, totals):
-    """A comment stating the retention, so the gap between total and amount to pay is explained."""
-    rate = money(situation.retention_rate)
-    return RETENTION_COMMENT.format(rate=rate, amount=totals.retention, currency=situation.currency)
-
-
 def build_works_payload(frame, situation, attachment_id=None):
     """The facturesTravaux soumettre body of ``situation`` deposited as ``frame`` (same shape for all frames).
 
@@ -350,7 +354,8 @@ def build_works_payload(frame, situation, attachment_id=None):
         "montantTotal": _totals_payload(totals),
     }
     if totals.retention:
-        payload["commentaire"] = _retention_comment(situation, totals)
+        # It explains the gap between the total and the amount to pay, to a French reader.
+        payload["commentaire"] = retention_comment(situation.retention_rate, totals.retention, situation.currency)
     return payload
 
 
