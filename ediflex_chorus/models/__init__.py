@@ -8,6 +8,7 @@ from . import (
     ediflex_situation,
     ediflex_situation_line,
     ir_actions_report,
+    report_situation,
     res_company,
     res_config_settings,
     res_partner,

@@ -118,6 +118,9 @@ class EdiflexSituation(models.Model):
         help="Drawn or typed on the portal when the project owner accepted the situation.",
     )
     owner_signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
+    # Who accepted and when, for the accepted copy's "Accepted by ... on ...", whichever way it was accepted.
+    accepted_by_id = fields.Many2one("res.partner", string="Accepted By", copy=False, readonly=True)
+    accepted_on = fields.Datetime(copy=False, readonly=True)
     owner_signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     deposit_problem = fields.Boolean(
         compute="_compute_chorus_status",
@@ -260,9 +263,11 @@ class EdiflexSituation(models.Model):
         deposits = self._accept()
         return notification(self.env._("Situation accepted.") + " " + self._deposit_news(deposits))
 
-    def _accept(self):
-        # The one acceptance, from the internal button or the portal: the accepted copy is deposited at once.
+    def _accept(self, partner=None):
+        # The one acceptance, from the internal button or the portal (in the name of ``partner``): the accepted
+        # copy is deposited at once.
         self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
+        self.write({"accepted_by_id": (partner or self.env.user.partner_id).id, "accepted_on": fields.Datetime.now()})
         return self._transition("accepted", "accept")
 
     def action_refuse(self, reason=False):
@@ -509,7 +514,7 @@ class EdiflexSituation(models.Model):
         if signature:
             self.write({"owner_signature": signature, "owner_signed_by": signed_by,
                         "owner_signed_on": fields.Datetime.now()})
-        deposits = self._accept()
+        deposits = self._accept(partner)
         self._portal_note(partner, self.env._("Accepted on the portal by %(person)s, signed as %(name)s.",
                                               person=partner.name, name=signed_by) if signature
                           else self.env._("Accepted on the portal by %(person)s.", person=partner.name))

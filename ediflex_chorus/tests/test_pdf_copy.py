@@ -1,6 +1,8 @@
+import base64
 import io
 
 from odoo.tests import tagged
+from PIL import Image
 from pypdf import PdfReader
 
 from .common import ChorusCase
@@ -27,6 +29,67 @@ class TestPdfCopy(ChorusCase):
         self.assertIn("Arrêtée la présente situation à la somme de", text)
         self.assertIn("Sept Mille Cent Soixante-Douze", text.title(), "the amount due in words")
 
+    def _text(self, attachment):
+        pages = PdfReader(io.BytesIO(attachment.raw)).pages
+        return " ".join(" ".join(page.extract_text() for page in pages).split()).replace("\u202f", " ").replace(
+            "\xa0", " ")
+
+    def _company_with_mentions(self):
+        bank = self.env["res.bank"].create({"name": "Banque de Test", "bic": "TESTFRPPXXX"})
+        france = self.env.ref("base.fr")
+        self.company.partner_id.write({
+            "country_id": france.id, "street": "12 rue des Bâtisseurs", "zip": "69003", "city": "Lyon", "vat": "FR32123456789",
+            "bank_ids": [(0, 0, {"acc_number": "FR7630006000011234567890189", "bank_id": bank.id})],
+        })
+        self.owner.write({"street": "1 place de la Mairie", "zip": "38000", "city": "Grenoble",
+                          "country_id": france.id, "vat": "FR05987654321"})
+        self.manager.write({"street": "5 avenue Alsace-Lorraine", "zip": "38000", "city": "Grenoble",
+                            "country_id": france.id})
+
+    def test_the_copy_says_what_a_public_accountant_checks(self):
+        self._load_french()
+        self._company_with_mentions()
+        deposit = self._presented()
+        text = self._text(deposit.attachment_id)
+        for mention in ("12 rue des Bâtisseurs", "69003 Lyon", "1 place de la Mairie", "38000 Grenoble",
+                        "5 avenue Alsace-Lorraine", self.company.chorus_siret, self.owner.chorus_siret,
+                        "FR32123456789", "FR05987654321", "FR7630006000011234567890189", "TESTFRPPXXX",
+                        "30 jours", "intérêts moratoires", "40 euros", "Taux de TVA"):
+            self.assertIn(mention, text)
+        # One VAT line per rate: 4 000 at 20 % and 2 500 at 10 % (the lines of ChorusCase._situation).
+        self.assertRegex(text, r"Taux de TVA Base HT Montant de TVA 10,00 % \S* ?2 500,00 \S* ?250,00 \S* ?20,00 % "
+                               r"\S* ?4 000,00 \S* ?800,00")
+        # In sentence case, the currency's unit in words (dollars on the test company), "TTC" at the end.
+        self.assertRegex(text, r"Arrêtée la présente situation à la somme de sept mille cent soixante-douze \w+ et "
+                               r"cinquante \w+ TTC")
+        self.assertNotIn("Acceptée par", text, "the presented copy is not accepted yet")
+
+    def test_no_logo_placeholder_and_no_blank_header(self):
+        deposit = self._presented()
+        self.assertTrue(self.company.uses_default_logo)
+        self.assertEqual(deposit.attachment_id.raw.count(b"/Subtype /Image"), 0, "no 'Your logo' placeholder")
+        # The title is the first thing on the page, not under an empty header.
+        text = " ".join(PdfReader(io.BytesIO(deposit.attachment_id.raw)).pages[0].extract_text().split())
+        self.assertTrue(text.startswith("Works Situation No. 1"), text[:80])
+
+    def test_the_company_logo_when_it_has_one(self):
+        logo = io.BytesIO()
+        Image.new("RGB", (120, 40), (200, 30, 30)).save(logo, "PNG")
+        self.company.logo = base64.b64encode(logo.getvalue())
+        self.assertFalse(self.company.uses_default_logo)
+        deposit = self._presented()
+        self.assertEqual(deposit.attachment_id.raw.count(b"/Subtype /Image"), 1)
+
+    def test_the_accepted_copy_says_who_accepted_it_and_when(self):
+        self._load_french()
+        situation = self._situation()
+        situation.action_present()
+        situation.with_user(self.approver).action_accept()
+        a6 = self._deposits(situation).filtered(lambda d: d.frame == "A6")
+        text = self._text(a6.attachment_id)
+        day = situation.accepted_on.strftime("%d/%m/%Y")
+        self.assertIn(f"Acceptée par {self.approver.name} le {day}", text)
+
     def test_a_100_line_copy_stays_small(self):
         deposit = self._presented(line_ids=self._lines(100))
         size = len(deposit.attachment_id.raw)
@@ -43,3 +106,15 @@ class TestPdfCopy(ChorusCase):
             self.assertNotIn("@font-face", part)
             self.assertIn("<style>", part, "the report's styles, inline")
         self.assertIn(situation.name, bodies[0])
+
+    def test_the_copy_accepted_on_the_portal_carries_the_signature(self):
+        self._load_french()
+        situation = self._situation()
+        situation.action_present()
+        signer = self.env["res.partner"].create({"name": "Claire Maire", "parent_id": self.owner.id})
+        drawn = io.BytesIO()
+        Image.new("RGB", (200, 60), (20, 20, 120)).save(drawn, "PNG")
+        situation.sudo()._portal_accept(signer, signed_by="Claire Maire", signature=base64.b64encode(drawn.getvalue()))
+        a6 = self._deposits(situation).filtered(lambda d: d.frame == "A6")
+        self.assertIn("Acceptée par Claire Maire", self._text(a6.attachment_id))
+        self.assertEqual(a6.attachment_id.raw.count(b"/Subtype /Image"), 1, "the signature, drawn on the portal")

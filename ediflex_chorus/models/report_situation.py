@@ -1,0 +1,50 @@
+from decimal import Decimal
+
+from odoo import api, models
+
+from ..chorus import works
+
+# Code de la commande publique, R2192-10: the global payment period of the State, local authorities and their
+# public bodies; a contract may set a shorter one (hospitals 50 days, public companies 60 days).
+DEFAULT_PAYMENT_DAYS = 30
+
+
+class ReportSituation(models.AbstractModel):
+    """What the deposited PDF says besides the situation's own fields: the mentions a public accountant checks."""
+
+    _name = "report.ediflex_chorus.report_situation"
+    _description = "Works Situation Report"
+
+    @api.model
+    def _get_report_values(self, docids, data=None):
+        docs = self.env["ediflex.situation"].browse(docids)
+        return {"doc_ids": docids, "doc_model": docs._name, "docs": docs, "mentions": self._mentions}
+
+    @api.model
+    def _mentions(self, situation, lang):
+        """The mentions of one situation's copy, in ``lang``."""
+        situation = situation.with_context(lang=lang)
+        company = situation.company_id
+        return {
+            "logo": not company.uses_default_logo and company.logo,
+            "bank": company.partner_id.bank_ids[:1],
+            "payment_days": self._payment_days(situation),
+            "vat_lines": self._vat_lines(situation),
+            "amount_in_words": self._amount_in_words(situation),
+        }
+
+    @api.model
+    def _vat_lines(self, situation):
+        # The core's VAT lines, the very ones of the ligneTva sent to Chorus Pro.
+        lines = [line._chorus_line() for line in situation.line_ids]
+        return works.compute_totals(lines, Decimal(str(situation.retention_rate or 0))).vat_lines
+
+    @api.model
+    def _payment_days(self, situation):
+        # The contract's period when one is recorded, else the law's default for the public bodies.
+        return DEFAULT_PAYMENT_DAYS
+
+    @api.model
+    def _amount_in_words(self, situation):
+        # Odoo capitalises each word ("Sept Mille Euros"); a French statement writes the sum in sentence case.
+        return situation.currency_id.amount_to_text(float(Decimal(str(situation.amount_due)))).lower()
