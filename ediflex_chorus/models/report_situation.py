@@ -4,11 +4,6 @@ from odoo import api, models
 
 from ..chorus import works
 
-# Code de la commande publique, R2192-10: the global payment period of the State, local authorities and their
-# public bodies; a contract may set a shorter one (hospitals 50 days, public companies 60 days).
-DEFAULT_PAYMENT_DAYS = 30
-
-
 class ReportSituation(models.AbstractModel):
     """What the deposited PDF says besides the situation's own fields: the mentions a public accountant checks."""
 
@@ -41,8 +36,9 @@ class ReportSituation(models.AbstractModel):
 
     @api.model
     def _payment_days(self, situation):
-        # The contract's period when one is recorded, else the law's default for the public bodies.
-        return DEFAULT_PAYMENT_DAYS
+        # The public body's period (legal one of its type, 30 days by default, or shorter by hand), as the
+        # payment clock counts it.
+        return situation.owner_id.commercial_partner_id._chorus_payment_period()
 
     @api.model
     def _amount_in_words(self, situation):

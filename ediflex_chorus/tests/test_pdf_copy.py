@@ -64,6 +64,11 @@ class TestPdfCopy(ChorusCase):
                                r"cinquante \w+ TTC")
         self.assertNotIn("Acceptée par", text, "the presented copy is not accepted yet")
 
+    def test_the_copy_states_the_public_body_payment_period(self):
+        self._load_french()
+        self.owner.chorus_buyer_type = "hospital"
+        self.assertIn("dans un délai de 50 jours", self._text(self._presented().attachment_id))
+
     def test_no_logo_placeholder_and_no_blank_header(self):
         deposit = self._presented()
         self.assertTrue(self.company.uses_default_logo)
