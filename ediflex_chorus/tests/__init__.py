@@ -9,6 +9,7 @@ from . import (
     test_flow_road,
     test_french,
     test_payment_rates,
+    test_pages,
     test_pdf_copy,
     test_portal,
     test_resilience,
