@@ -100,9 +100,10 @@ class EdiflexChorusDeposit(models.Model):
     attachment_id = fields.Many2one("ir.attachment", string="Deposited PDF", readonly=True)
     # The amounts of this piece, frozen with it: a later edit of the situation never changes them.
     currency_id = fields.Many2one("res.currency", readonly=True)
-    amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
-    amount_total = fields.Monetary(string="Total", readonly=True)
-    amount_due = fields.Monetary(readonly=True)
+    # Never summed: the A4 and the A6 of one situation carry the same amounts, once owed.
+    amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True, aggregator=None)
+    amount_total = fields.Monetary(string="Total", readonly=True, aggregator=None)
+    amount_due = fields.Monetary(readonly=True, aggregator=None)
     chorus_file_id = fields.Integer(string="Chorus Pro File ID", readonly=True, copy=False)
     chorus_piece_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True, copy=False, index=True)
     chorus_status = fields.Char(string="Chorus Pro Status Code", readonly=True, copy=False)
@@ -193,9 +194,13 @@ class EdiflexChorusDeposit(models.Model):
 
     def action_retry(self):
         """Send these failed deposits again now (those of a selection that did not fail are left alone)."""
+        if not self.env.user.has_group("ediflex_chorus.group_accountant_reader"):
+            raise UserError(self.env._("Only an accountant or a Chorus Pro administrator can retry a deposit."))
         failed = self.filtered(lambda d: d.state in states.RETRYABLE_STATES)
         if not failed:
             raise UserError(self.env._("Only deposits in error or rejected can be retried."))
+        # The accountant reads the log and may send a failed deposit again, nothing else: the write is the addon's.
+        failed = failed.sudo()
         # A rejected flow is over: a retry deposits a new one (the look-up first finds the piece if it exists).
         failed._set_state(states.TO_SEND, {"next_attempt_date": False, "error_code": False, "error_message": False,
                                            "chorus_flow_number": False})

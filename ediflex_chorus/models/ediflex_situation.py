@@ -124,7 +124,14 @@ class EdiflexSituation(models.Model):
     owner_signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     deposit_problem = fields.Boolean(
         compute="_compute_chorus_status",
-        help="A deposit of this situation failed, was rejected by Chorus Pro or was refused on Chorus Pro.",
+        help="A deposit of this situation waits for a person: refused, rejected, or its automatic attempts are over.",
+    )
+    deposit_sending = fields.Boolean(
+        compute="_compute_chorus_status", help="A deposit of this situation is on its way to Chorus Pro."
+    )
+    deposit_retry_time = fields.Char(
+        compute="_compute_chorus_status",
+        help="When the next automatic attempt of a deposit that failed for a passing reason is planned (HH:MM).",
     )
     # Not stored: the sending cron must never write the situation row that a user may be editing.
     chorus_status = fields.Char(
@@ -244,9 +251,22 @@ class EdiflexSituation(models.Model):
         for situation in self:
             last = situation.deposit_ids.sorted("id")[-1:]
             situation.chorus_status = last and (last._chorus_status_text() or last._state_label()) or False
+            # Red only when a person must act; a passing failure retried on its own is told apart (amber).
+            retrying = situation.deposit_ids.filtered(
+                lambda d: d.state == states.ERROR and d.retryable and d.next_attempt_date)
+            waiting = situation.deposit_ids - retrying
             situation.deposit_problem = any(
-                d.state in states.TO_HANDLE_STATES and not d.replaced_by_id for d in situation.deposit_ids
+                d.state in states.TO_HANDLE_STATES and not d.replaced_by_id for d in waiting
             )
+            situation.deposit_sending = any(d.state == states.TO_SEND for d in situation.deposit_ids)
+            situation.deposit_retry_time = (situation._user_time(min(retrying.mapped("next_attempt_date")))
+                                            if retrying else False)
+
+    def _user_time(self, moment):
+        # HH:MM in the reader's time zone (the day when it is not today).
+        local = fields.Datetime.context_timestamp(self, moment)
+        today = fields.Datetime.context_timestamp(self, fields.Datetime.now()).date()
+        return local.strftime("%H:%M") if local.date() == today else local.strftime("%d/%m/%Y %H:%M")
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
@@ -446,8 +466,18 @@ class EdiflexSituation(models.Model):
     def _chorus_tell(self, summary, note):
         self.ensure_one()
         self._message_log(body=note)
-        self.activity_schedule("mail.mail_activity_data_todo", user_id=(self.user_id or self.create_uid).id,
+        self.activity_schedule("mail.mail_activity_data_todo", user_id=self._chorus_responsible().id,
                                summary=summary, note=note)
+
+    def _chorus_responsible(self):
+        """Who acts on this situation now: its responsible, or whoever presented it last if the responsible left."""
+        self.ensure_one()
+        presenters = self.deposit_ids.sorted("id", reverse=True).create_uid
+        for user in self.user_id | presenters | self.create_uid:
+            if user.active and not user.share and self.company_id in user.company_ids \
+                    and user.has_group("ediflex_chorus.group_situation_user"):
+                return user
+        return self.env.user
 
     # ------------------------------------------------------------------ the project owner's portal
 

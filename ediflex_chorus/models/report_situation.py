@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from odoo import api, models
 
-from ..chorus import works
+from ..chorus import payment, works
 
 class ReportSituation(models.AbstractModel):
     """What the deposited PDF says besides the situation's own fields: the mentions a public accountant checks."""
@@ -38,7 +38,8 @@ class ReportSituation(models.AbstractModel):
     def _payment_days(self, situation):
         # The public body's period (legal one of its type, 30 days by default, or shorter by hand), as the
         # payment clock counts it.
-        return situation.owner_id.commercial_partner_id._chorus_payment_period()
+        owner = situation.owner_id.commercial_partner_id
+        return owner._chorus_payment_period() if owner else payment.period_days(payment.BuyerType.STATE.value)
 
     @api.model
     def _amount_in_words(self, situation):

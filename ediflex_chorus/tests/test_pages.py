@@ -1,7 +1,9 @@
 from lxml import etree
-from odoo.tests import tagged
+from odoo import fields
+from odoo.exceptions import UserError
+from odoo.tests import new_test_user, tagged
 
-from .common import ChorusCase
+from .common import SITUATION_GROUPS, ChorusCase
 
 ROLES = ("group_situation_user", "group_owner_approver", "group_accountant_reader", "group_chorus_admin")
 
@@ -43,3 +45,45 @@ class TestRoles(ChorusCase):
         self.assertFalse(self.accountant.has_group("ediflex_chorus.group_owner_approver"))
         admin = self.env.ref("base.user_admin")
         self.assertTrue(all(admin.has_group(f"ediflex_chorus.{xmlid}") for xmlid in ROLES))
+
+
+@tagged("post_install", "-at_install")
+class TestBanners(ChorusCase):
+    """Red asks a person to act; a passing failure says when the next attempt is, in amber."""
+
+    def test_a_passing_failure_is_amber_with_the_time_of_the_next_attempt(self):
+        self.emulator.inject("*", "server_error", count=None)
+        deposit = self._presented()
+        self._send()
+        situation = deposit.situation_id.with_context(tz="Europe/Paris")
+        self.assertEqual((deposit.state, deposit.retryable), ("error", True))
+        self.assertFalse(situation.deposit_problem, "nobody has to act")
+        local = fields.Datetime.context_timestamp(situation, deposit.next_attempt_date)
+        self.assertIn(local.strftime("%H:%M"), situation.deposit_retry_time)
+
+    def test_a_rejection_is_red_and_has_no_retry_time(self):
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        situation = self._presented().situation_id
+        self._send()
+        self.assertTrue(situation.deposit_problem)
+        self.assertFalse(situation.deposit_retry_time)
+
+    def test_the_activity_goes_to_whoever_acts_now(self):
+        leaver = new_test_user(self.env, login="leaver", groups=SITUATION_GROUPS)
+        situation = self._situation(user_id=leaver.id)
+        leaver.active = False
+        situation.with_user(self.user).action_present()
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        self._send()
+        self.assertEqual(situation.activity_ids.user_id, self.user, "the presenter, not the archived responsible")
+
+    def test_the_accountant_retries_and_a_situation_user_is_told_whom_to_ask(self):
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        deposit = self._presented()
+        self._send()
+        with self.assertRaisesRegex(UserError, "accountant or a Chorus Pro administrator"):
+            deposit.with_user(self.user).action_retry()
+        deposit.with_user(self.accountant).action_retry()
+        self.assertEqual(deposit.state, "to_send")
+        self._send()
+        self.assertEqual(deposit.state, "sent")

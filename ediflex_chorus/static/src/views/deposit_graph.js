@@ -39,6 +39,38 @@ export class DepositGraphRenderer extends GraphRenderer {
         return data;
     }
 
+    /** The legend shows the very colours of the bars and slices (Odoo's draws an array of colours black). */
+    getLegendOptions() {
+        const options = super.getLegendOptions();
+        const generate = options.labels?.generateLabels;
+        if (!generate) {
+            return options;
+        }
+        options.labels.generateLabels = (chart) => {
+            const items = generate(chart);
+            const datasets = chart.data.datasets;
+            if (this.model.metaData.mode === "pie") {
+                return items.map((item) => ({ ...item, fillStyle: this.stateColour(item.fullText) || item.fillStyle }));
+            }
+            if (datasets.length === 1 && Array.isArray(datasets[0].backgroundColor)) {
+                // The states on the axis, one bar each: one legend line per state, in its colour.
+                return chart.data.labels.map((label, index) => ({
+                    ...items[0],
+                    text: label,
+                    fullText: label,
+                    fillStyle: datasets[0].backgroundColor[index],
+                    strokeStyle: datasets[0].backgroundColor[index],
+                }));
+            }
+            return items.map((item) =>
+                Array.isArray(item.fillStyle)
+                    ? { ...item, fillStyle: item.fillStyle[0], strokeStyle: item.fillStyle[0] }
+                    : item
+            );
+        };
+        return options;
+    }
+
     getPieChartData() {
         const data = super.getPieChartData();
         const colours = data.labels.map((label) => this.stateColour(label));

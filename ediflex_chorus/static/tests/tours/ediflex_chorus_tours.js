@@ -161,6 +161,36 @@ registry.category("web_tour.tours").add("ediflex_graph_tour", {
                         throw new Error(`${label} painted ${colours[label]}, not ${colour}: ${JSON.stringify(colours)}`);
                     }
                 }
+                // The legend's swatches are the bars' colours (Odoo's would draw an array of colours black).
+                const legend = chart.options.plugins.legend.labels.generateLabels(chart);
+                const swatches = Object.fromEntries(legend.map((item) => [item.text, item.fillStyle]));
+                for (const [label, colour] of Object.entries(expected)) {
+                    if (swatches[label] !== colour) {
+                        throw new Error(`legend ${label} is ${swatches[label]}, not ${colour}`);
+                    }
+                }
+            },
+        },
+        {
+            content: "As a pie",
+            trigger: ".o_graph_button[data-mode='pie']",
+            run: "click",
+        },
+        {
+            content: "The pie's legend has the slices' colours",
+            trigger: ".o_graph_renderer canvas",
+            run() {
+                const chart = window.Chart.getChart(document.querySelector(".o_graph_renderer canvas"));
+                if (chart.config.type !== "pie") {
+                    throw new Error("not a pie yet");
+                }
+                const slices = chart.data.datasets[0].backgroundColor;
+                const legend = chart.options.plugins.legend.labels.generateLabels(chart);
+                legend.forEach((item, index) => {
+                    if (item.fillStyle !== slices[index]) {
+                        throw new Error(`legend ${item.text} is ${item.fillStyle}, its slice ${slices[index]}`);
+                    }
+                });
             },
         },
     ],
