@@ -22,6 +22,7 @@
         "views/ediflex_chorus_service_views.xml",
         "views/ediflex_situation_refuse_views.xml",
         "views/ediflex_chorus_diagnostic_views.xml",
+        "views/ediflex_chorus_connection_test_views.xml",
         "views/ediflex_chorus_ecb_rate_views.xml",
         "views/ediflex_situation_views.xml",
         "views/ediflex_contract_views.xml",

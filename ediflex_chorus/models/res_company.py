@@ -193,9 +193,8 @@ class ResCompany(models.Model):
         check = self.env["ediflex.chorus.connector"]._check_connection(self)
         if check.structure_id and check.structure_id != self.chorus_structure_id:
             self.chorus_structure_id = check.structure_id
-        lines = [self._connection_step_text(step, error) for step, error in check.steps]
-        return notification("\n".join(lines), kind="success" if check.ok else "danger",
-                            title=self.env._("Chorus Pro connection test"), reload=False)
+        steps = [(error is None, self._connection_step_text(step, error)) for step, error in check.steps]
+        return self.env["ediflex.chorus.connection.test"]._open(self, steps)
 
     def _connection_step_text(self, step, error):
         """One line of the connection test: what was tried and, when it failed, what to fix."""

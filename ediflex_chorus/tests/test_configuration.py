@@ -15,18 +15,28 @@ class TestConfiguration(ChorusCase):
         self.company.action_chorus_find_structure()
         self.assertEqual(self.company.chorus_structure_id, self.seed.contractor.id)
 
+    def _connection_test(self):
+        """The dialog the connection test opens, as its record."""
+        action = self.company.action_chorus_test_connection()
+        self.assertEqual((action["res_model"], action["target"]), ("ediflex.chorus.connection.test", "new"))
+        return self.env[action["res_model"]].browse(action["res_id"])
+
     def test_connection_test_says_what_works(self):
         self.company.chorus_structure_id = 0
-        answer = self.company.action_chorus_test_connection()
-        self.assertEqual(answer["params"]["type"], "success")
-        self.assertEqual(answer["params"]["message"].count("OK:"), 4)
+        answer = self._connection_test()
+        self.assertTrue(answer.ok)
+        # A checklist: one line per step, each checked.
+        self.assertEqual(answer.checklist.count("<li"), 4)
+        self.assertEqual(answer.checklist.count("fa-check-circle"), 4)
+        self.assertEqual(str(answer.checklist).count("OK:"), 4)
         self.assertEqual(self.company.chorus_structure_id, self.seed.contractor.id)
 
     def test_connection_test_names_what_to_fix(self):
         self.company.chorus_password = "wrong-password"
-        answer = self.company.action_chorus_test_connection()
-        message = answer["params"]["message"]
-        self.assertEqual(answer["params"]["type"], "danger")
+        answer = self._connection_test()
+        message = str(answer.checklist)
+        self.assertFalse(answer.ok)
+        self.assertEqual(message.count("fa-times-circle"), 1, "the failed step, and only it, crossed")
         self.assertIn("OK: PISTE gave a token", message)
         self.assertIn("FAILED: Chorus Pro refused the technical login or password", message)
         self.assertNotIn("wrong-password", message)
@@ -34,7 +44,7 @@ class TestConfiguration(ChorusCase):
         self.emulator.subscribed = {"structures", "transverses", "factures"}
         self.addCleanup(setattr, self.emulator, "subscribed", {"structures", "transverses", "factures",
                                                                 "facturesTravaux"})
-        message = self.company.action_chorus_test_connection()["params"]["message"]
+        message = str(self._connection_test().checklist)
         self.assertIn("FAILED: the works invoicing API does not answer", message)
 
     def test_the_administrators_are_told_before_the_technical_password_expires(self):

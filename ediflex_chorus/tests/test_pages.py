@@ -2,6 +2,7 @@ from lxml import etree
 from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SITUATION_GROUPS, ChorusCase
 
@@ -87,3 +88,20 @@ class TestBanners(ChorusCase):
         self.assertEqual(deposit.state, "to_send")
         self._send()
         self.assertEqual(deposit.state, "sent")
+
+
+@tagged("post_install", "-at_install")
+class TestSettingsPages(ChorusCase):
+    """The diagnostic offers public bodies only as project owners, and shows the road in use."""
+
+    def test_the_diagnostic_offers_only_public_bodies_as_owners(self):
+        self.company.partner_id.chorus_siret = self.company.chorus_siret  # the contractor, on Chorus Pro too
+        person = self.env["res.partner"].create({"name": "Agent", "chorus_siret": self.owner.chorus_siret})
+        Diagnostic = self.env["ediflex.chorus.diagnostic"]
+        domain = safe_eval(Diagnostic._fields["owner_id"].domain, {"company_partner_id": self.company.partner_id.id})
+        offered = self.env["res.partner"].search(domain)
+        self.assertIn(self.owner, offered)
+        self.assertNotIn(self.company.partner_id, offered, "the contractor is no project owner")
+        self.assertNotIn(person, offered, "a person is no public body")
+        form = Diagnostic.get_view(self.env.ref("ediflex_chorus.view_ediflex_chorus_diagnostic_form").id)["arch"]
+        self.assertIn('name="current_road"', form)

@@ -26,9 +26,12 @@ class EdiflexChorusDiagnostic(models.TransientModel):
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company,
                                  ondelete="cascade")
     environment = fields.Selection(related="company_id.chorus_environment")
+    company_partner_id = fields.Many2one(related="company_id.partner_id")
     current_road = fields.Selection(related="company_id.chorus_deposit_road", string="Current Deposit Road")
     owner_id = fields.Many2one(
-        "res.partner", string="Project Owner (test)", required=True, domain=[("chorus_siret", "!=", False)],
+        "res.partner", string="Project Owner (test)", required=True,
+        # Public bodies only: an organisation on Chorus Pro that is not the company (the contractor) itself.
+        domain="[('chorus_siret', '!=', False), ('is_company', '=', True), ('id', '!=', company_partner_id)]",
         help="A public body of the qualification's data set, which receives the test pieces.",
     )
     owner_service_id = fields.Many2one("ediflex.chorus.service", string="Executing Service",

@@ -39,8 +39,8 @@ registry.category("web_tour.tours").add("ediflex_connection_tour", {
             run: "click",
         },
         {
-            content: "Every step works",
-            trigger: ".o_notification:contains('OK: the works invoicing API answers.')",
+            content: "Every step works: a checklist, one line per step",
+            trigger: ".modal .o_ediflex_checklist li.text-success:contains('OK: the works invoicing API answers.')",
         },
     ],
 });
