@@ -33,6 +33,8 @@ class EdiflexSituation(models.Model):
     _description = "Works Situation"
     _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
+    # The project owner's people write on the situation's thread from the portal (read access is enough).
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", tracking=True)
@@ -532,6 +534,23 @@ class EdiflexSituation(models.Model):
         self.ensure_one()
         frames = ("A6", "A8") if self.state == "accepted" else ("A4", "A7")
         return self.deposit_ids.filtered(lambda d: d.frame in frames).sorted("id")[-1:].attachment_id
+
+    def _portal_status(self):
+        """Where the situation's copy is on Chorus Pro, in the buyer's words ("" before any deposit)."""
+        self.ensure_one()
+        live = self.sudo().deposit_ids.filtered(lambda d: d.state != states.CANCELLED).sorted("id")[-1:]
+        if not live:
+            return ""
+        code = live.chorus_status
+        if code == "MISE_EN_PAIEMENT":
+            return self.env._("Payment made")
+        if code == "MANDATEE":
+            return self.env._("Payment ordered")
+        if live.state == states.REFUSED:
+            return self.env._("Refused by a reviewer on Chorus Pro")
+        if live.state in (states.SENT, states.RECEIVED, states.DONE):
+            return self.env._("Deposited on Chorus Pro")
+        return self.env._("Being deposited on Chorus Pro")
 
     def _portal_may_decide(self, partner):
         """Whether ``partner`` speaks for the project owner (the project manager's people only read)."""

@@ -105,3 +105,37 @@ class TestSettingsPages(ChorusCase):
         self.assertNotIn(person, offered, "a person is no public body")
         form = Diagnostic.get_view(self.env.ref("ediflex_chorus.view_ediflex_chorus_diagnostic_form").id)["arch"]
         self.assertIn('name="current_road"', form)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPages(ChorusCase):
+    """The project owner's person: a count on the home card, the buyer's words, the situation's thread."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        contact = cls.env["res.partner"].create({"name": "Jeanne Martin", "email": "jeanne@qualif.fr",
+                                                 "parent_id": cls.owner.id})
+        cls.owner_user = new_test_user(cls.env, login="thread_portal", groups="base.group_portal",
+                                       partner_id=contact.id, name="Jeanne Martin")
+
+    def test_the_portal_user_sees_the_count_and_the_thread(self):
+        situation = self._situation()
+        situation.action_present()
+        situation.with_user(self.user).message_post(body="Here is the October situation.", message_type="comment",
+                                                    subtype_xmlid="mail.mt_comment")
+        self.start_tour("/my", "ediflex_portal_thread_tour", login="thread_portal")
+        answers = situation.message_ids.filtered(lambda m: m.author_id == self.owner_user.partner_id)
+        self.assertIn("we check it this week", str(answers.body))
+
+    def test_the_status_in_the_buyer_words(self):
+        situation = self._situation()
+        situation.action_present()
+        self.assertEqual(situation._portal_status(), "Being deposited on Chorus Pro")
+        self._send()
+        self.assertEqual(situation._portal_status(), "Deposited on Chorus Pro")
+        deposit = self._deposits(situation)
+        deposit.sudo().write({"chorus_status": "MISE_EN_PAIEMENT"})
+        self.assertEqual(situation._portal_status(), "Payment made")
+        self._load_french()
+        self.assertEqual(situation.with_context(lang="fr_FR")._portal_status(), "Payée")

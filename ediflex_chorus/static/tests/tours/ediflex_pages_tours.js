@@ -1,0 +1,44 @@
+import { registry } from "@web/core/registry";
+
+// The pages of issue 16, each started by ediflex_chorus/tests/test_pages.py.
+
+registry.category("web_tour.tours").add("ediflex_portal_thread_tour", {
+    steps: () => [
+        {
+            content: "The portal's home card counts the situations presented to the body",
+            trigger: ".o_portal_index_card a[href='/my/situations'] [data-placeholder_count='situation_count']:contains('1')",
+        },
+        {
+            content: "Open the situations",
+            trigger: ".o_portal_index_card a[href='/my/situations']",
+            run: "click",
+        },
+        {
+            content: "The status in the buyer's words, not the addon's",
+            trigger: ".o_ediflex_portal_chorus:contains('Being deposited on Chorus Pro')",
+        },
+        {
+            content: "Open the situation",
+            trigger: "a.o_ediflex_portal_situation",
+            run: "click",
+        },
+        {
+            content: "The contractor's message is in the situation's thread",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Message-body:contains('the October situation')",
+        },
+        {
+            content: "Answer in the thread",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Composer-input",
+            run: "edit Received, we check it this week.",
+        },
+        {
+            content: "Send",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Composer-send:enabled",
+            run: "click",
+        },
+        {
+            content: "The answer shows in the thread",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Message-body:contains('we check it this week')",
+        },
+    ],
+});
