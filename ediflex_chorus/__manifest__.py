@@ -15,9 +15,9 @@
         "security/ediflex_chorus_rules.xml",
         "data/ir_sequence_data.xml",
         "data/ir_cron_data.xml",
-        "data/mail_template_data.xml",
         "data/ediflex_chorus_ecb_rate_data.xml",
         "report/situation_report.xml",
+        "data/mail_template_data.xml",  # attaches the report
         "views/ediflex_chorus_deposit_views.xml",
         "views/ediflex_chorus_service_views.xml",
         "views/ediflex_situation_refuse_views.xml",

@@ -39,6 +39,18 @@ contract = Contract.search([("name", "=", "MARCHE-2026-001")], limit=1) or Contr
         (0, 0, {"code": "2.1", "name": "Charpente et couverture", "amount": 42000}),
     ],
 })
+# One demo user per role of Settings > Users ("Situations de travaux"); admin is the administrator.
+DEMO_ROLES = (
+    ("utilisateur", "Paul Martin (conducteur de travaux)", "ediflex_chorus.group_situation_user"),
+    ("approbateur", "Sophie Bernard (approbatrice)", "ediflex_chorus.group_owner_approver"),
+    ("comptable", "Luc Petit (comptable)", "ediflex_chorus.group_accountant_reader"),
+)
+for login, name, group in DEMO_ROLES:
+    if not Users.search([("login", "=", login)]):
+        Users.create({"login": login, "password": login, "name": name, "email": f"{login}@ediflex.test",
+                      "lang": "fr_FR", "tz": "Europe/Paris", "company_id": company.id,
+                      "company_ids": [(6, 0, company.ids)],
+                      "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref(group).id])]})  # noqa: F821
 Situation = env["ediflex.situation"]  # noqa: F821
 if not Situation.search_count([]):
     first = Situation.with_user(admin).create(contract.with_user(admin)._next_situation_values())

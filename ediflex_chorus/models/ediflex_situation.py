@@ -511,7 +511,8 @@ class EdiflexSituation(models.Model):
             "context": {
                 "default_model": self._name, "default_res_ids": self.ids, "default_template_id": template.id,
                 "default_composition_mode": "comment", "default_partner_ids": self._portal_recipients().ids,
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                # Signed by the sender (in the template's body), not by the situation's responsible.
+                "default_email_layout_xmlid": "mail.mail_notification_light",
                 "force_email": True,
             },
         }
@@ -534,6 +535,12 @@ class EdiflexSituation(models.Model):
         self.ensure_one()
         frames = ("A6", "A8") if self.state == "accepted" else ("A4", "A7")
         return self.deposit_ids.filtered(lambda d: d.frame in frames).sorted("id")[-1:].attachment_id
+
+    def _presentation_deposited(self):
+        """Whether Chorus Pro has the presented copy (the e-mail says it is on its way until then)."""
+        self.ensure_one()
+        return any(d.frame in ("A4", "A7") and d.state in (states.SENT, states.RECEIVED, states.DONE)
+                   for d in self.sudo().deposit_ids)
 
     def _portal_status(self):
         """Where the situation's copy is on Chorus Pro, in the buyer's words ("" before any deposit)."""

@@ -139,3 +139,26 @@ class TestPortalPages(ChorusCase):
         self.assertEqual(situation._portal_status(), "Payment made")
         self._load_french()
         self.assertEqual(situation.with_context(lang="fr_FR")._portal_status(), "Payée")
+
+
+@tagged("post_install", "-at_install")
+class TestPresentationMail(ChorusCase):
+    """The e-mail to the public body: the PDF attached, signed by the sender, honest about the deposit."""
+
+    def test_the_mail_carries_the_pdf_is_signed_by_the_sender_and_waits_for_the_deposit(self):
+        contact = self.env["res.partner"].create({"name": "Jeanne", "email": "jeanne@qualif.fr",
+                                                  "parent_id": self.owner.id})
+        sender = new_test_user(self.env, login="sender", groups=SITUATION_GROUPS, name="Sophie Envoi",
+                               email="sophie@ediflex.test", signature="<p>Sophie Envoi, conductrice de travaux</p>")
+        situation = self._situation(user_id=self.user.id)
+        action = situation.with_user(sender).action_present()["params"]["next"]
+        self.assertEqual(action["context"]["default_partner_ids"], contact.ids)
+        composer = self.env["mail.compose.message"].with_user(sender).with_context(**action["context"]).create({})
+        self.assertIn("being deposited on Chorus Pro", composer.body, "not deposited yet")
+        self.assertIn("Sophie Envoi, conductrice de travaux", composer.body, "the sender's signature")
+        self.assertNotIn(self.user.name, composer.body, "not the responsible's")
+        self.assertEqual(len(composer.attachment_ids), 1)
+        self.assertIn(situation.name.replace("/", "-"), composer.attachment_ids.name)
+        self._send()
+        composer = self.env["mail.compose.message"].with_user(sender).with_context(**action["context"]).create({})
+        self.assertIn("is deposited on Chorus Pro", composer.body)
