@@ -4,6 +4,7 @@ from odoo import api, models
 
 from ..chorus import payment, works
 
+
 class ReportSituation(models.AbstractModel):
     """What the deposited PDF says besides the situation's own fields: the mentions a public accountant checks."""
 

@@ -38,7 +38,8 @@ class TestPdfCopy(ChorusCase):
         bank = self.env["res.bank"].create({"name": "Banque de Test", "bic": "TESTFRPPXXX"})
         france = self.env.ref("base.fr")
         self.company.partner_id.write({
-            "country_id": france.id, "street": "12 rue des Bâtisseurs", "zip": "69003", "city": "Lyon", "vat": "FR32123456789",
+            "country_id": france.id, "street": "12 rue des Bâtisseurs", "zip": "69003", "city": "Lyon",
+            "vat": "FR32123456789",
             "bank_ids": [(0, 0, {"acc_number": "FR7630006000011234567890189", "bank_id": bank.id})],
         })
         self.owner.write({"street": "1 place de la Mairie", "zip": "38000", "city": "Grenoble",

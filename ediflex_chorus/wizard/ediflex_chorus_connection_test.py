@@ -1,5 +1,4 @@
 from markupsafe import Markup, escape
-
 from odoo import fields, models
 
 STEP_ICONS = {True: ("text-success", "fa-check-circle"), False: ("text-danger", "fa-times-circle")}
