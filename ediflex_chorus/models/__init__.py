@@ -11,5 +11,6 @@ from . import (
     report_situation,
     res_company,
     res_config_settings,
+    res_groups,
     res_partner,
 )
