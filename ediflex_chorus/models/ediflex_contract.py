@@ -63,7 +63,7 @@ class EdiflexContract(models.Model):
     amount_remaining = fields.Monetary(string="Remaining", compute="_compute_progress",
                                        help="Untaxed amount of the lots not billed yet.")
     progress_percent = fields.Float(string="Progress (%)", compute="_compute_progress", digits=(5, 2))
-    last_situation_id = fields.Many2one("ediflex.situation", string="Last Situation", compute="_compute_progress")
+    last_situation_id = fields.Many2one("ediflex.situation", compute="_compute_progress")
     last_situation_state = fields.Selection(SITUATION_STATES, string="State of the Last Situation",
                                             compute="_compute_progress")
 
