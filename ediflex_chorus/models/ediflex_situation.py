@@ -121,7 +121,7 @@ class EdiflexSituation(models.Model):
     )
     owner_signed_by = fields.Char(string="Signed By", copy=False, readonly=True)
     # Who accepted and when, for the accepted copy's "Accepted by ... on ...", whichever way it was accepted.
-    accepted_by_id = fields.Many2one("res.partner", string="Accepted By", copy=False, readonly=True)
+    accepted_by_id = fields.Many2one("res.partner", copy=False, readonly=True)
     accepted_on = fields.Datetime(copy=False, readonly=True)
     owner_signed_on = fields.Datetime(string="Signed On", copy=False, readonly=True)
     deposit_problem = fields.Boolean(
