@@ -8,6 +8,7 @@ import datetime
 from dataclasses import dataclass
 
 from . import endpoints as ep
+from . import history
 from .checks import StructureRules
 from .errors import ChorusBusinessError, ChorusError, ChorusProtocolError
 from .session import (  # noqa: F401 (Credentials, TOKEN_OPERATION and clear_token_cache: the client's API too)
@@ -196,6 +197,10 @@ class ChorusClient(Session):
         answer = self.call("invoice_history", {"idFacture": piece_id})
         return answer.get("statutCourantCode") or None
 
+    def piece_history(self, piece_id):
+        """One piece's statuses with Chorus Pro's dates and comments (factures consulter/historique), oldest first."""
+        return history.parse_history(self.call("invoice_history", {"idFacture": piece_id}))
+
 
 CONNECTION_STEPS = ("token", "account", "structure", "works")
 
@@ -272,6 +277,7 @@ class WorksPiece:
     number: str
     status: str | None
     status_at: datetime.datetime | None = None  # naive UTC, when Chorus Pro gave the status
+    deposited_on: datetime.date | None = None  # the deposit date Chorus Pro gives (history.DEPOSIT_DATE_KEYS)
 
     @classmethod
     def from_answer(cls, item):
@@ -283,7 +289,8 @@ class WorksPiece:
         if not piece_id or not isinstance(number, str) or not number:
             return None
         return cls(id=piece_id, number=number, status=item.get(ep.WORKS_PIECE_STATUS) or None,
-                   status_at=_parse_timestamp(item.get(ep.WORKS_PIECE_STATUS_AT)))
+                   status_at=_parse_timestamp(item.get(ep.WORKS_PIECE_STATUS_AT)),
+                   deposited_on=history.deposit_date(item))
 
 
 def _timestamp(moment):

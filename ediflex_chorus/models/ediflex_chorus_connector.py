@@ -207,6 +207,21 @@ class EdiflexChorusConnector(models.AbstractModel):
         if piece:
             deposit._mark_found(piece)
 
+    # ------------------------------------------------------------------ paid17: a piece's history and reasons
+
+    @api.model
+    def _piece_history(self, deposit):
+        """Chorus Pro's status history of a deposit's piece (core StatusEntry list), or [] when it cannot be read.
+
+        Read only when a piece is refused or suspended, for the reason: the batched search carries no comment.
+        """
+        try:
+            with self._client(deposit.company_id) as client:
+                return client.piece_history(deposit.chorus_piece_id)
+        except ChorusError as error:
+            _logger.info("Chorus Pro history of %s not read: %s", deposit.piece_number, error)
+            return []
+
     # ------------------------------------------------------------------ deposit diagnostic (qualification)
 
     @api.model

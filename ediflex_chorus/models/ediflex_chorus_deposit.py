@@ -1,11 +1,11 @@
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_datetime
+from odoo.tools import format_date, format_datetime
 
-from ..chorus import checks, endpoints, roads, states, works
+from ..chorus import checks, endpoints, history, payment, proofpack, roads, states, works
 from ..chorus.client import TOKEN_OPERATION
 from ..chorus.errors import (
     ChorusAuthError,
@@ -331,6 +331,8 @@ class EdiflexChorusDeposit(models.Model):
         self.ensure_one()
         if not self.chorus_piece_id:
             self.chorus_piece_id = piece.id
+        if piece.deposited_on and not self.chorus_deposit_date:
+            self.chorus_deposit_date = piece.deposited_on
         self._mark_status(piece.status, piece.status_at)
 
     def _mark_status(self, status, status_at=None):
@@ -341,9 +343,12 @@ class EdiflexChorusDeposit(models.Model):
             vals.update(chorus_status=status, chorus_status_date=status_at or False)
         new_state = states.of_status(status or self.chorus_status)
         changed = new_state != self.state
+        new_status = "chorus_status" in vals
         self._set_state(new_state, vals)
+        if new_status:
+            self._chorus_record_life(status, status_at)
         if new_state == states.REFUSED and changed:
-            self.situation_id._chorus_piece_refused(self)
+            self.situation_id._chorus_piece_refused(self, reason=self.chorus_reason or None)
 
     # The sending cron's queries.
 
@@ -536,3 +541,208 @@ class EdiflexChorusDeposit(models.Model):
         if not problem.template:
             return problem.message
         return self.env._(problem.template, **dict(problem.params))
+
+
+class EdiflexChorusDepositLife(models.Model):
+    """paid17: the piece's life on Chorus Pro (dated statuses, reasons) and its payment clock.
+
+    A block of its own on the deposit, so that it rebases apart from the sending logic above. The clock is on the
+    deposit that starts it (A4, or A8 for the balance); the statuses of every piece of the same situation count
+    for it (UNCERTAIN: whether Chorus Pro says "mise en paiement" on the A4 or on the A6: both are read).
+    """
+
+    _inherit = "ediflex.chorus.deposit"
+
+    chorus_deposit_date = fields.Date(
+        string="Chorus Pro Deposit Date", readonly=True, copy=False,
+        help="The deposit date Chorus Pro gives for the piece: the payment request's date of receipt.")
+    history_ids = fields.One2many("ediflex.chorus.status.history", "deposit_id", string="Status History",
+                                  readonly=True)
+    chorus_reason = fields.Text(string="Chorus Pro Reason", readonly=True, copy=False,
+                                help="The reason Chorus Pro gives for the latest refusal or request to complete.")
+    # Stored: what Chorus Pro's dates fix (the accountants filter and group on them).
+    payment_period_days = fields.Integer(string="Payment Period (days)", compute="_compute_payment_clock",
+                                         store=True)
+    payment_start_date = fields.Date(string="Payment Period Start", compute="_compute_payment_clock", store=True)
+    payment_due_date = fields.Date(compute="_compute_payment_clock", store=True)
+    payment_date = fields.Date(string="Paid On (Chorus Pro)", compute="_compute_payment_clock", store=True)
+    payment_days_late = fields.Integer(string="Days Late", compute="_compute_payment_clock", store=True,
+                                       help="Days between the due date and the payment, once paid.")
+    late_interest = fields.Monetary(string="Late-Payment Interest", compute="_compute_payment_clock", store=True)
+    late_indemnity = fields.Monetary(string="Recovery Indemnity", compute="_compute_payment_clock", store=True)
+    late_rate = fields.Float(string="Interest Rate (%)", digits=(6, 2), compute="_compute_payment_clock", store=True,
+                             help="The ECB rate of the half-year the interest started in, plus 8 points.")
+    payment_due_notified = fields.Boolean(readonly=True, copy=False,
+                                          help="The accountants were told that this piece fell due unpaid.")
+    # Not stored: they depend on today.
+    payment_days_left = fields.Integer(string="Days Left", compute="_compute_payment_today",
+                                       help="Days until the due date; negative when the payment is late.")
+    payment_suspended = fields.Boolean(string="Payment Period Suspended", compute="_compute_payment_today")
+
+    def _chorus_record_life(self, status, status_at):
+        """Book a new status with Chorus Pro's date; for a refusal or a suspension, read Chorus Pro's reason."""
+        self.ensure_one()
+        History = self.env["ediflex.chorus.status.history"].sudo()
+        comment = ""
+        if status in history.REASON_STATUSES and self.chorus_piece_id:
+            entries = self.env["ediflex.chorus.connector"]._piece_history(self)
+            this_status = [entry for entry in entries if entry.code == status]
+            comment = history.latest_reason(this_status)
+            status_at = status_at or next((e.at for e in reversed(this_status) if e.at), None)
+            self.chorus_reason = comment or False  # this refusal's or suspension's reason, never an older one
+        History.create({"deposit_id": self.id, "status": status, "status_date": status_at or False,
+                        "comment": comment or False})
+
+    def _payment_entries(self):
+        """The dated statuses of every piece of this deposit's situation, oldest first (core StatusEntry)."""
+        self.ensure_one()
+        rows = self.situation_id.deposit_ids.history_ids | self.history_ids
+        return [row._as_entry() for row in rows.sorted(lambda r: (r.status_date or datetime.max, r.id))]
+
+    def _payment_clock(self, entries=None):
+        """The core's payment Clock of this piece, or None when its deposit starts no period or has no date."""
+        self.ensure_one()
+        if not self.chorus_deposit_date or not payment.request_kind(works.Frame[self.frame]):
+            return None
+        entries = self._payment_entries() if entries is None else entries
+        partner = self.partner_id or self.situation_id.owner_id
+        contract_days = self.situation_id.contract_id.payment_period_days or None  # a contract may shorten it
+        days = (partner._chorus_payment_period(contract_days) if partner
+                else payment.period_days(payment.BuyerType.STATE, contract_days))
+        return payment.Clock(self.chorus_deposit_date, days, history.suspension(entries))
+
+    @api.depends("chorus_deposit_date", "frame", "amount_due", "partner_id.chorus_payment_period_days",
+                 "partner_id.chorus_buyer_type", "situation_id.contract_id.payment_period_days",
+                 "situation_id.deposit_ids.history_ids.status")
+    def _compute_payment_clock(self):
+        rates = None
+        for deposit in self:
+            entries = deposit._payment_entries() if deposit.chorus_deposit_date else []
+            clock = deposit._payment_clock(entries)
+            paid = clock and history.payment_date(entries)
+            charges = None
+            if clock and paid and clock.days_late(paid):
+                rates = rates if rates is not None else self.env["ediflex.chorus.ecb.rate"]._rates()
+                try:
+                    charges = payment.late_charges(clock, paid, deposit.amount_due, rates)
+                except LookupError:
+                    charges = None  # no ECB rate known for that half-year: nothing is claimed on a guess
+            deposit.update({
+                "payment_period_days": clock.period_days if clock else 0,
+                "payment_start_date": clock.start if clock else False,
+                "payment_due_date": (clock.due_date if clock else None) or False,
+                "payment_date": paid or False,
+                "payment_days_late": clock.days_late(paid) if clock and paid else 0,
+                "late_interest": float(charges.interest) if charges else 0.0,
+                "late_indemnity": float(charges.indemnity) if charges else 0.0,
+                "late_rate": float(charges.rate) if charges else 0.0,
+            })
+
+    @api.depends("payment_due_date", "payment_date", "payment_start_date")
+    def _compute_payment_today(self):
+        today = fields.Date.context_today(self)
+        for deposit in self:
+            clock = deposit.payment_start_date and not deposit.payment_date and deposit._payment_clock()
+            deposit.payment_days_left = (clock.days_left(today) or 0) if clock else 0
+            deposit.payment_suspended = bool(clock and clock.suspended_on(today))
+
+    @api.model
+    def _cron_notify_payment_due(self):
+        """Tell the contractor's accountants of each piece fallen due that Chorus Pro shows unpaid (once)."""
+        today = fields.Date.context_today(self)
+        due = self.sudo().search([("payment_due_date", "<", today), ("payment_date", "=", False),
+                                  ("state", "in", states.OPEN_STATES), ("payment_due_notified", "=", False)])
+        for deposit in due.filtered(lambda d: not d.payment_suspended):
+            deposit._in_their_language()._notify_payment_due()
+
+    def _notify_payment_due(self):
+        self.ensure_one()
+        situation = self.situation_id
+        accountants = self.env.ref("ediflex_chorus.group_accountant_reader").users.filtered(
+            lambda user: self.company_id in user.company_ids and not user.share and user.active)
+        note = self.env._(
+            "The piece %(piece)s of contract %(contract)s fell due on %(due)s and Chorus Pro shows no payment: the "
+            "public body owes late-payment interest from the next day, and the 40 EUR indemnity.",
+            piece=self.piece_number, contract=self.contract_number or "-",
+            due=format_date(self.env, self.payment_due_date))
+        for user in accountants or (situation.user_id or situation.create_uid):
+            situation.activity_schedule("mail.mail_activity_data_todo", user_id=user.id, note=note,
+                                        summary=self.env._("Payment overdue"))
+        self.payment_due_notified = True
+
+    # The proof pack: what was exchanged with Chorus Pro, exactly, with its hashes.
+
+    def _letter_lang(self, partner=None):
+        """The language of the addon's letters: the partner's, else French when installed, else the user's."""
+        active = {code for code, _name in self.env["res.lang"].get_installed()}
+        for lang in ((partner.lang if partner else None), "fr_FR"):
+            if lang in active:
+                return lang
+        return self.env.lang or "en_US"
+
+    def _proof_sent_files(self):
+        """The exact data sent besides the file: the JSON body (works road, file id included) or the CII XML the
+        Factur-X file embeds (flow road), as stored when it was sent."""
+        self.ensure_one()
+        if not self.payload:
+            return []
+        name = "body_sent.json" if self.road == "works_api" else "factur-x.xml"
+        return [(name, self.payload.encode("utf-8"))]
+
+    def _proof_pdf_sha256(self):
+        self.ensure_one()
+        return proofpack.sha256(self.attachment_id.sudo().raw or b"")
+
+    def _proof_answers(self):
+        """What Chorus Pro answered for this piece, as the addon recorded it."""
+        self.ensure_one()
+        return {
+            "piece_number": self.piece_number, "frame": self.frame,
+            "chorus_piece_id": self.chorus_piece_id or None, "chorus_file_id": self.chorus_file_id or None,
+            "chorus_flow_number": self.chorus_flow_number or None,
+            "chorus_deposit_date": self.chorus_deposit_date and self.chorus_deposit_date.isoformat() or None,
+            "chorus_status": self.chorus_status or None,
+            "chorus_status_date": self.chorus_status_date and self.chorus_status_date.isoformat() or None,
+            "sent_date": self.sent_date and self.sent_date.isoformat() or None,
+        }
+
+    def _proof_history(self):
+        self.ensure_one()
+        return [{"status": row.status, "chorus_date": row.status_date and row.status_date.isoformat() or None,
+                 "comment": row.comment or ""} for row in self.history_ids]
+
+    def _proof_pack(self):
+        """(file name, zip bytes) of this deposit's proof pack."""
+        self.ensure_one()
+        attachment = self.attachment_id.sudo()
+        files = [(attachment.name or "piece.pdf", attachment.raw or b"")]
+        files += self._proof_sent_files()
+        files += [("chorus_pro_answers.json", self._proof_answers()), ("status_history.json", self._proof_history())]
+        report = self.env["ir.actions.report"].with_context(force_report_rendering=True)
+        certificate, _kind = report._render_qweb_pdf("ediflex_chorus.report_deposit_attestation", self.ids)
+        files.append(("attestation_de_depot.pdf", certificate))
+        about = {"piece_number": self.piece_number, "company": self.company_id.name,
+                 "siret": self.company_id.chorus_siret or ""}
+        return f"preuve-{self.piece_number}.zip", proofpack.build(files, about)
+
+    def action_download_proof_pack(self):
+        """Download the deposit's proof pack (zip)."""
+        self.ensure_one()
+        return {"type": "ir.actions.act_url", "url": f"/ediflex_chorus/proof_pack/{self.id}", "target": "self"}
+
+    # A deposit sent to Chorus Pro is a proof: only the addon's bookkeeping (the crons and the status follow-up,
+    # which run as the superuser) still writes it; no user may change it, the administrator included, and no one
+    # may delete it (kept 10 years, Code de commerce L123-22; never vacuumed).
+
+    def _was_sent(self):
+        return bool(self.sent_date or self.chorus_piece_id or self.chorus_flow_number)
+
+    def write(self, vals):
+        if not self.env.su and any(deposit._was_sent() for deposit in self):
+            raise UserError(self.env._("This deposit was sent to Chorus Pro: it is a proof and cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_sent(self):
+        if any(deposit._was_sent() for deposit in self):
+            raise UserError(self.env._("This deposit was sent to Chorus Pro: it is a proof and cannot be deleted."))

@@ -590,3 +590,44 @@ class EdiflexSituation(models.Model):
     def _unlink_only_draft_or_cancelled(self):
         if any(situation.state not in ("draft", "cancelled") for situation in self):
             raise UserError(self.env._("Only draft or cancelled situations can be deleted."))
+
+
+class EdiflexSituationLife(models.Model):
+    """paid17: what Chorus Pro says of the situation's pieces (their reasons), in a block of its own."""
+
+    _inherit = "ediflex.situation"
+
+    chorus_reason = fields.Text(
+        string="Chorus Pro Reason", compute="_compute_chorus_reason",
+        help="The reason Chorus Pro gives for the refusal or the request to complete of a piece of this situation.")
+
+    chorus_history_ids = fields.One2many("ediflex.chorus.status.history", "situation_id",
+                                         string="Life on Chorus Pro", readonly=True)
+    payment_deposit_id = fields.Many2one("ediflex.chorus.deposit", string="Payment Request",
+                                         compute="_compute_payment_clock",
+                                         help="The deposited piece whose Chorus Pro date starts the payment period.")
+    payment_start_date = fields.Date(string="Payment Period Start", compute="_compute_payment_clock")
+    payment_due_date = fields.Date(compute="_compute_payment_clock")
+    payment_days_left = fields.Integer(string="Days Left", compute="_compute_payment_clock",
+                                       help="Days until the due date; negative when the payment is late.")
+    payment_suspended = fields.Boolean(string="Payment Period Suspended", compute="_compute_payment_clock")
+    payment_date = fields.Date(string="Paid On (Chorus Pro)", compute="_compute_payment_clock")
+    late_interest = fields.Monetary(string="Late-Payment Interest", compute="_compute_payment_clock")
+    late_indemnity = fields.Monetary(string="Recovery Indemnity", compute="_compute_payment_clock")
+
+    @api.depends("deposit_ids.payment_start_date", "deposit_ids.payment_due_date", "deposit_ids.payment_date",
+                 "deposit_ids.late_interest", "deposit_ids.late_indemnity")
+    def _compute_payment_clock(self):
+        copied = ("payment_start_date", "payment_due_date", "payment_days_left", "payment_suspended", "payment_date",
+                  "late_interest", "late_indemnity")
+        for situation in self:
+            deposit = situation.deposit_ids.filtered("payment_start_date").sorted("id")[-1:]
+            situation.payment_deposit_id = deposit
+            situation.update({name: deposit[name] if deposit else False for name in copied})
+
+    @api.depends("deposit_ids.chorus_reason", "deposit_ids.state")
+    def _compute_chorus_reason(self):
+        for situation in self:
+            told = situation.deposit_ids.filtered(
+                lambda d: d.chorus_reason and d.state in (states.REFUSED, states.RECEIVED))
+            situation.chorus_reason = told.sorted("id")[-1:].chorus_reason or False

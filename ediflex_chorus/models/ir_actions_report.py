@@ -3,6 +3,10 @@ import re
 from odoo import models
 
 SITUATION_REPORT = "ediflex_chorus.report_situation"
+# Reports rendered inside a request or a cron (the deposited copy; the proof pack's certificate, the interest
+# claim): wkhtmltopdf must ask nothing of Odoo's HTTP server (see _ediflex_self_contained).
+SELF_CONTAINED_REPORTS = (SITUATION_REPORT, "ediflex_chorus.report_deposit_attestation",
+                          "ediflex_chorus.report_late_interest")
 # The stylesheets Odoo's PDF layout (web.minimal_layout) links to.
 REPORT_BUNDLES = ("web.report_assets_pdf", "web.report_assets_common")
 LINK_OR_BASE = re.compile(r"<link\b[^>]*\bhref=\"/web/assets/[^\"]*\"[^>]*>|<base\b[^>]*>", re.IGNORECASE)
@@ -16,7 +20,7 @@ class IrActionsReport(models.Model):
 
     def _prepare_html(self, html, report_model=False):
         result = super()._prepare_html(html, report_model=report_model)
-        if self.report_name != SITUATION_REPORT or not result:
+        if self.report_name not in SELF_CONTAINED_REPORTS or not result:
             return result
         bodies, res_ids, header, footer, paperformat_args = result
         styles = self._ediflex_inline_styles()

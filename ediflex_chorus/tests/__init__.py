@@ -11,6 +11,7 @@ from . import (
     test_pages,
     test_payment_rates,
     test_pdf_copy,
+    test_piece_life,
     test_portal,
     test_resilience,
     test_secrets,

@@ -41,7 +41,8 @@ class TestChorusRefusal(ChorusCase):
     def test_the_reason_of_chorus_pro_shows_once_known(self):
         deposit = self._refused_on_chorus()
         situation = deposit.situation_id
-        self.assertFalse(situation.chorus_refusal_reason, "never a reason that Chorus Pro did not give")
+        # The follow-up read it from the piece's history (histoStatutCommentaire): Chorus Pro gave it.
+        self.assertEqual(situation.chorus_refusal_reason, "Mauvais valideur")
         situation._chorus_set_refusal_reason(deposit, "Le poste 1.2 dépasse le marché.")
         self.assertEqual(situation.chorus_refusal_reason, "Le poste 1.2 dépasse le marché.")
         self.env["ediflex.situation"]._chorus_set_refusal_reason(deposit, "")  # nothing to record: no change
