@@ -18,6 +18,8 @@ from .config import (
     DEFAULT_WORKS_SUBMIT_ID_KEY,
     MAX_PAGE_SIZE,
     check_attachment_shape,
+    check_download_container,
+    check_produced_pieces_by,
     check_works_submit_id_key,
 )
 from .facts import TOKEN_PATH, WORKS_STATUSES
@@ -35,11 +37,12 @@ class Emulator:
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
                  max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True,
                  works_submit_route=True, ids_as_strings=False, works_submit_legacy_route=False,
-                 works_attachment_shape=None):
+                 works_attachment_shape=None, download_container="pdf", produced_pieces_by="next_piece"):
         self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key,
                         flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings,
                         works_submit_legacy_route=works_submit_legacy_route,
-                        works_attachment_shape=works_attachment_shape)
+                        works_attachment_shape=works_attachment_shape, download_container=download_container,
+                        produced_pieces_by=produced_pieces_by)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -232,6 +235,36 @@ class Emulator:
     def works_attachment_shape(self, shape):
         check_attachment_shape(shape)
         self._api.works_attachment_shape = shape
+
+    @property
+    def download_container(self):
+        """What telecharger/groupe gives for one piece asked as PDF: "pdf" (the file itself) or "zip" (UNCERTAIN)."""
+        return self._api.download_container
+
+    @download_container.setter
+    def download_container(self, container):
+        check_download_container(container)
+        self._api.download_container = container
+
+    @property
+    def produced_pieces_by(self):
+        """How the contractor sees the MOE's / MOA's pieces: "next_piece", "supplier_search" or None (UNCERTAIN)."""
+        return self._api.produced_pieces_by
+
+    @produced_pieces_by.setter
+    def produced_pieces_by(self, way):
+        check_produced_pieces_by(way)
+        self._api.produced_pieces_by = way
+
+    # -- récupération -------------------------------------------------------------------------------------------
+    def set_copy(self, piece_id, content):
+        """Serve these bytes as Chorus Pro's copy of the piece (telecharger/groupe), unlike the file deposited."""
+        self._api.state.set_copy(piece_id, content)
+
+    def produce_piece(self, piece_id, frame="A15_ETAT_ACOMPTE_MOE", amounts=None, comment=""):
+        """The MOE's or MOA's piece produced from a contractor's piece (its amounts: montantHT, montantTVA,
+        montantTTC, montantAPayer; the piece's own by default); returns it."""
+        return self._api.state.produce_piece(piece_id, frame, amounts or {}, comment)
 
     # -- deposits -----------------------------------------------------------------------------------------------
     @property

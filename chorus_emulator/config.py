@@ -1,6 +1,6 @@
 """Emulator-only settings (the facts of Chorus Pro itself are in ``facts.py``)."""
 
-from .facts import OPERATIONS, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
+from .facts import DOWNLOAD_CONTAINERS, OPERATIONS, PRODUCED_PIECE_WAYS, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
 
 # Operation name -> path of every operation the emulator serves.
 SERVED_OPERATIONS = dict(OPERATIONS)
@@ -52,3 +52,15 @@ def check_attachment_shape(shape):
     """Refuse (ValueError) a works_attachment_shape that is none of WORKS_ATTACHMENT_SHAPES nor None."""
     if shape is not None and shape not in WORKS_ATTACHMENT_SHAPES:
         raise ValueError(f"works_attachment_shape must be one of {WORKS_ATTACHMENT_SHAPES} or None, not {shape!r}")
+
+
+def check_download_container(container):
+    """Refuse (ValueError) a download_container that is none of DOWNLOAD_CONTAINERS."""
+    if container not in DOWNLOAD_CONTAINERS:
+        raise ValueError(f"download_container must be one of {DOWNLOAD_CONTAINERS}, not {container!r}")
+
+
+def check_produced_pieces_by(way):
+    """Refuse (ValueError) a produced_pieces_by that is none of PRODUCED_PIECE_WAYS nor None."""
+    if way is not None and way not in PRODUCED_PIECE_WAYS:
+        raise ValueError(f"produced_pieces_by must be one of {PRODUCED_PIECE_WAYS} or None, not {way!r}")

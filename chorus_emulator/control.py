@@ -12,12 +12,21 @@ POST   /_emulator/expire-tokens  every issued token becomes invalid
 POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API families], "works_submit_id_key"?: key or null,
                                   "ids_as_strings"?: bool, "flow_works_frames"?: bool, "works_submit_route"?: bool,
                                   "works_submit_legacy_route"?: bool,
-                                  "works_attachment_shape"?: "list", "object" or null}
+                                  "works_attachment_shape"?: "list", "object" or null,
+                                  "download_container"?: "pdf" or "zip",
+                                  "produced_pieces_by"?: "next_piece", "supplier_search" or null}
 """
 
 import json
 
-from .config import API_FAMILIES, CONTROL_PREFIX, check_attachment_shape, check_works_submit_id_key
+from .config import (
+    API_FAMILIES,
+    CONTROL_PREFIX,
+    check_attachment_shape,
+    check_download_container,
+    check_produced_pieces_by,
+    check_works_submit_id_key,
+)
 from .replies import Reply
 
 LOOPBACK = ("127.0.0.1", "::1")
@@ -103,6 +112,11 @@ def _config(api, data, base_url):
     if "works_attachment_shape" in data:
         check_attachment_shape(data["works_attachment_shape"])
         api.works_attachment_shape = data["works_attachment_shape"]
+    for name, check in (("download_container", check_download_container),
+                        ("produced_pieces_by", check_produced_pieces_by)):
+        if name in data:
+            check(data[name])
+            setattr(api, name, data[name])
     if "ids_as_strings" in data:
         api.ids_as_strings = bool(data["ids_as_strings"])
     for name in ("flow_works_frames", "works_submit_route", "works_submit_legacy_route"):

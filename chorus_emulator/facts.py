@@ -26,6 +26,11 @@ OPERATIONS = {
     "invoice_search_supplier": "/cpro/factures/v1/rechercher/fournisseur",
     "works_search": "/cpro/facturesTravaux/v1/rechercher",
     "invoice_history": "/cpro/factures/v1/consulter/historique",
+    "invoice_download": "/cpro/factures/v1/telecharger/groupe",
+    "invoice_consult_supplier": "/cpro/factures/v1/consulter/fournisseur",
+    "invoice_to_handle": "/cpro/factures/v1/rechercher/atraiter/fournisseur",
+    "invoice_complete": "/cpro/factures/v1/completer",
+    "invoice_recycle": "/cpro/factures/v1/recycler",
 }
 
 PAGE_SIZE = 100  # default nbResultatsParPage of a search that gives none
@@ -77,3 +82,29 @@ CII_NAMESPACES = {
 # frame of a flow (notes, section 5); whether it takes works frames there is UNCERTAIN (setting flow_works_frames).
 # The SIRET of a party is its legal registration id (BT-30, BT-47) under this scheme (UNCERTAIN).
 SIRET_SCHEME_ID = "0002"
+
+# -- récupération (issue 21): the official Factures Swagger's telecharger/groupe, consulter/fournisseur,
+# rechercher/atraiter/fournisseur, completer and recycler, and the notes' sections 3 and 6 ------------------------
+# telecharger/groupe's "format": a string in the Swagger, whose description names XML, PDF or ZIP.
+DOWNLOAD_FORMATS = ("PDF", "XML", "ZIP")
+# UNCERTAIN: what fichierResultat holds for one piece asked as PDF: the PDF itself, or a ZIP of the piece and its
+# attachments (asked as ZIP, it is a ZIP). The emulator answers each way (setting download_container).
+DOWNLOAD_CONTAINERS = ("pdf", "zip")
+# Frames deposited by the project manager (A15-A18, A24) and the project owner (A19, A20, A25) (notes, section 3),
+# and A22/A23, the contractor's tacit-procedure pieces, in the official Swagger's enumeration.
+PRODUCED_FRAMES = (
+    "A15_ETAT_ACOMPTE_MOE", "A16_ETAT_ACOMPTE_VALIDE_MOE", "A19_ETAT_ACOMPTE_VALIDE_MOA",
+    "A17_PROJET_DECOMPTE_GENERAL_MOE", "A18_DECOMPTE_GENERAL_MOE", "A20_DECOMPTE_GENERAL_MOA",
+    "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
+    "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE", "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+)
+# UNCERTAIN: how a contractor sees the pieces produced from its own (nothing documents it for works). The candidate
+# ways, each of which the emulator can be set to answer (setting produced_pieces_by; None: not exposed at all):
+# "next_piece": consulter/fournisseur's pieceSuivante names it and the contractor may consult it;
+# "supplier_search": rechercher/fournisseur lists it under its frame (cadreFacturation takes A1...A25, notes section 6).
+PRODUCED_PIECE_WAYS = ("next_piece", "supplier_search")
+# The statuses rechercher/atraiter/fournisseur lists: those that let the supplier act ("compléter, recycler,
+# supprimer, modifier le valideur", the Swagger's description); REJETEE hidden by masquerRejetee.
+TO_HANDLE_STATUSES = ("SUSPENDUE", "A_COMPLETER", "A_RECYCLER", "ERREUR_FOURNISSEUR_SUR_VALIDEUR", "REJETEE")
+# UNCERTAIN: the status a recycled piece takes (the emulator's choice: the circuit's first one again).
+RECYCLED_STATUS = {"works": WORKS_STATUSES[0], "invoice": "DEPOSEE"}

@@ -8,7 +8,7 @@ import dataclasses
 
 from . import schemas
 from .config import SERVED_OPERATIONS
-from .families import factures, factures_travaux, structures, transverses
+from .families import factures, factures_recovery, factures_travaux, structures, transverses
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,6 +45,11 @@ ROUTES = (
     Route("flow_deposit", factures.deposit_flow, schema=schemas.FLOW_DEPOSIT),
     Route("invoice_search_supplier", factures.search_supplier),
     Route("invoice_history", factures.history, schema=schemas.HISTORY),
+    Route("invoice_download", factures_recovery.download),
+    Route("invoice_consult_supplier", factures_recovery.consult),
+    Route("invoice_to_handle", factures_recovery.to_handle),
+    Route("invoice_complete", factures_recovery.complete),
+    Route("invoice_recycle", factures_recovery.recycle),
     # facturesTravaux
     Route("works_submit", factures_travaux.submit_works, schema=schemas.SUBMIT),
     Route("works_submit_legacy", factures_travaux.submit_works, schema=schemas.SUBMIT),

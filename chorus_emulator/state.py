@@ -10,6 +10,7 @@ import time
 
 from .config import ACCEPTED_FRAMES, INVOICE_FIRST_STATUS, PAYMENT_STATUSES, WORKS_FRAMES
 from .facts import FLOW_REJECTED, WORKS_STATUSES
+from .recovery_state import RecoveryState
 from .replies import business_error
 from .swagger import piece_statuses
 
@@ -43,7 +44,7 @@ def _note_token(token):
             tokens.write(token + "\n")
 
 
-class State:
+class State(RecoveryState):
     """Everything the emulator remembers; every method is thread-safe and returns copies."""
 
     FIRST_PIECE_ID = 7000001
@@ -68,6 +69,7 @@ class State:
             self._journal = collections.defaultdict(lambda: collections.deque(maxlen=JOURNAL_SIZE))
             self._faults_played = collections.Counter()
             self._duplicates = collections.Counter()  # numbers refused because already deposited
+            self._reset_recovery()
             self._next = {"piece": self.FIRST_PIECE_ID, "file": self.FIRST_FILE_ID, "flow": self.FIRST_FLOW_NUMBER}
             if tokens:
                 self._tokens.clear()

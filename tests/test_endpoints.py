@@ -11,6 +11,9 @@ from chorus import endpoints as ep
 CONTRACT_OPERATIONS = {
     "structures_search", "structures_consult", "structures_services", "file_upload", "works_submit",
     "works_search", "invoice_history", "flow_deposit", "flow_report",
+    # récupération (recovery.py)
+    "invoice_download", "invoice_consult_supplier", "invoice_search_supplier", "invoice_to_handle",
+    "invoice_complete", "invoice_recycle",
 }
 
 
@@ -29,6 +32,17 @@ def test_documented_paths():
     assert ep.OPERATIONS["file_upload"] == "/cpro/transverses/v1/ajouter/fichier"
     assert ep.OPERATIONS["works_submit"] == "/cpro/facturesTravaux/v1/soumettre"
     assert ep.OPERATIONS["structures_services"] == "/cpro/structures/v1/rechercher/services"
+
+
+def test_recovery_paths_are_those_of_the_official_factures_swagger():
+    import json
+    import pathlib
+
+    swagger = json.loads((pathlib.Path(__file__).parents[1] / "chorus_emulator" / "Factures.swagger.json").read_text())
+    for name in ("invoice_download", "invoice_consult_supplier", "invoice_search_supplier", "invoice_to_handle",
+                 "invoice_complete", "invoice_recycle"):
+        path = ep.OPERATIONS[name]
+        assert path.startswith(swagger["basePath"] + "/") and path[len(swagger["basePath"]):] in swagger["paths"]
 
 
 def test_works_search_shape_of_the_shared_notes():

@@ -59,6 +59,7 @@ def deposit_pdf(api, body):
     check_pdf(content, "fichierFacture")
     file_id = api.state.add_file({**file_record(name, content, PDF_MIME_TYPE, "deposer/pdf"),
                                   "formatDepot": body["formatDepot"]})
+    api.state.keep_content("file", file_id, content)
     return Reply(200, {
         "pieceJointeId": file_id, "numeroFacture": "", "dateFacture": now_iso(), "codeDestinataire": "",
         "codeServiceExecutant": "", "codeFournisseur": api.state.seed.contractor.siret, "codeDeviseFacture": "",
@@ -86,6 +87,7 @@ def deposit_flow(api, body):
         record.update(data=data, listeErreurDP=errors, listeErreurTechnique=technical,
                       etatCourantDepotFlux=flows.flow_state(errors, technical))
     flow = api.state.add_flow(record, piece, flows.duplicate_error(piece) if piece else None)
+    api.state.keep_content("flow", flow["numeroFluxDepot"], content)
     return success(numeroFluxDepot=flow["numeroFluxDepot"], dateDepot=flow["dateDepot"],
                    syntaxeFlux=flow["syntaxeFlux"])
 
@@ -95,7 +97,9 @@ def search_supplier(api, body):
     notes' section 5), filtered and paginated by rechercheFactureParFournisseur.
     """
     start, end = (moment(body.get(name), name) for name in STATUS_PERIOD)
-    found = [piece for piece in api.state.pieces(payload=False) if _matches(api, piece, body, start, end)]
+    found = [piece for piece in api.state.pieces(payload=False)
+             if (piece["kind"] != "produced" or api.produced_pieces_by == "supplier_search")
+             and _matches(api, piece, body, start, end)]
     page, retour = paginate(found, body.get("rechercheFactureParFournisseur"), api.max_page_size)
     return success(TRA_SUCCESS_LABEL, listeFactures=[_summary(api, piece) for piece in page],
                    parametresRetour=retour)
@@ -143,8 +147,9 @@ def _summary(api, piece):
     piece_service = service_id(api, piece)
     if piece_service is not None:
         item["idServiceExecutant"] = piece_service
-    if piece.get("numeroFluxDepot"):
-        item["numeroFluxDepot"] = piece["numeroFluxDepot"]
+    for key in ("numeroFluxDepot", "numeroFactureOrigine"):
+        if piece.get(key):
+            item[key] = piece[key]
     if piece["kind"] == "works":
         item["typeDemandePaiement"] = WORKS_PAYMENT_REQUEST_TYPE
     return item

@@ -19,6 +19,7 @@ def upload(api, body):
     if extension == "pdf":
         check_pdf(content, "pieceJointeFichier")
     file_id = api.state.add_file(file_record(name, content, body["pieceJointeTypeMime"], "ajouter/fichier"))
+    api.state.keep_content("file", file_id, content)
     return success(TRA_SUCCESS_LABEL, pieceJointeId=file_id)
 
 

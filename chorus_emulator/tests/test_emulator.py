@@ -879,7 +879,7 @@ def test_control_tokens_counts_and_config(emu, api):
     assert config == {"token_lifetime": 60, "subscribed": ["transverses"],
                       "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False,
                       "flow_works_frames": True, "works_submit_route": True, "works_submit_legacy_route": False,
-                      "works_attachment_shape": None}
+                      "works_attachment_shape": None, "download_container": "pdf", "produced_pieces_by": "next_piece"}
     shaped = control(emu, "POST", "config", {"works_attachment_shape": "object"}).json()
     assert shaped["works_attachment_shape"] == "object" and emu.works_attachment_shape == "object"
     assert control(emu, "POST", "config", {"works_attachment_shape": "tuple"}).status_code == 400

@@ -38,6 +38,11 @@ FACTURES_ROUTES = {
     "flow_deposit": "/cpro/factures/v1/deposer/flux",
     "invoice_search_supplier": "/cpro/factures/v1/rechercher/fournisseur",
     "invoice_history": "/cpro/factures/v1/consulter/historique",
+    "invoice_download": "/cpro/factures/v1/telecharger/groupe",
+    "invoice_consult_supplier": "/cpro/factures/v1/consulter/fournisseur",
+    "invoice_to_handle": "/cpro/factures/v1/rechercher/atraiter/fournisseur",
+    "invoice_complete": "/cpro/factures/v1/completer",
+    "invoice_recycle": "/cpro/factures/v1/recycler",
 }
 PDF_BODY = {"fichierFacture": b64(PDF), "nomFichier": "facture.pdf", "formatDepot": "PDF_NON_SIGNE"}
 

@@ -37,6 +37,13 @@ OPERATIONS = {
     "invoice_history": "/cpro/factures/v1/consulter/historique",
     "flow_deposit": "/cpro/factures/v1/deposer/flux",
     "flow_report": "/cpro/transverses/v1/consulterCRDetaille",
+    # récupération (issue 21), the official Factures Swagger's paths
+    "invoice_download": "/cpro/factures/v1/telecharger/groupe",
+    "invoice_consult_supplier": "/cpro/factures/v1/consulter/fournisseur",
+    "invoice_search_supplier": "/cpro/factures/v1/rechercher/fournisseur",
+    "invoice_to_handle": "/cpro/factures/v1/rechercher/atraiter/fournisseur",
+    "invoice_complete": "/cpro/factures/v1/completer",
+    "invoice_recycle": "/cpro/factures/v1/recycler",
 }
 
 # Paginated operation -> (key of the paging parameters in the request, key of the list in the answer).
@@ -46,6 +53,8 @@ PAGINATION = {
     "structures_search": ("parametres", "listeStructures"),
     "structures_services": ("parametresRechercherServicesStructure", "listeServices"),
     "works_search": ("rechercheFactureTravaux", "listeFacturesTravaux"),
+    "invoice_search_supplier": ("rechercheFactureParFournisseur", "listeFactures"),
+    "invoice_to_handle": ("rechercheFactureATraiterParFournisseur", "listeFactures"),
 }
 # Operation -> codeRetour values that mean "no result": an empty list, not an error (HTTP 200).
 NO_RESULT_CODES = {"works_search": frozenset({20007})}
