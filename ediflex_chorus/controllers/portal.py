@@ -6,9 +6,9 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.http import request
 
+from ..chorus import situation_states
+
 SITUATION = "ediflex.situation"
-# What the project owner's people see: a draft is the contractor's own work until it is presented.
-PORTAL_STATES = ("presented", "refused", "accepted", "cancelled")
 
 
 class SituationPortal(CustomerPortal):
@@ -24,7 +24,7 @@ class SituationPortal(CustomerPortal):
 
     def _situations_domain(self):
         # The record rules keep each organisation to its own situations; this only leaves drafts out.
-        return [("state", "in", PORTAL_STATES)]
+        return [("state", "in", situation_states.PORTAL_STATES)]
 
     @http.route(["/my/situations", "/my/situations/page/<int:page>"], type="http", auth="user", website=True)
     def portal_my_situations(self, page=1, **kw):
@@ -111,7 +111,7 @@ class SituationPortal(CustomerPortal):
             situation = self._document_check_access(SITUATION, situation_id, access_token=access_token)
         except (AccessError, MissingError):
             return None
-        return situation if situation.state in PORTAL_STATES else None
+        return situation if situation.state in situation_states.PORTAL_STATES else None
 
     def _situation_to_decide(self, situation_id):
         # Logged-in people of the project owner only: an access token shows a situation, it never decides.

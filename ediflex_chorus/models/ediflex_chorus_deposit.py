@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date, format_datetime
 
-from ..chorus import checks, endpoints, history, payment, proofpack, roads, states, works
+from ..chorus import checks, endpoints, history, payment, proofpack, roads, situation_states, states, works
 from ..chorus.client import TOKEN_OPERATION
 from ..chorus.errors import (
     ChorusAuthError,
@@ -53,8 +53,8 @@ CHORUS_STATUSES = [
 ]
 # Situation states in which a deposit of each frame is still wanted.
 WANTED_SITUATION_STATES = {
-    "A4": ("presented", "accepted"), "A7": ("presented", "accepted"),
-    "A6": ("accepted",), "A8": ("accepted",),
+    "A4": situation_states.PRESENTED_COPY_STATES, "A7": situation_states.PRESENTED_COPY_STATES,
+    "A6": situation_states.ACCEPTED_COPY_STATES, "A8": situation_states.ACCEPTED_COPY_STATES,
 }
 # Automatic retries of transient failures: after MAX_ATTEMPTS a human decides (Retry button).
 MAX_ATTEMPTS = 8

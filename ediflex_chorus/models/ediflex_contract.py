@@ -2,11 +2,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import date_utils
 
-from .ediflex_situation import SITUATION_STATES
+from ..chorus import situation_states
 from .ediflex_situation_line import item_key
-
-# A situation billed the contractor's work: presented to the project owner, whatever its answer since.
-BILLED_STATES = ("presented", "refused", "chorus_refused", "accepted")
 
 
 class EdiflexContract(models.Model):
@@ -64,7 +61,7 @@ class EdiflexContract(models.Model):
                                        help="Untaxed amount of the lots not billed yet.")
     progress_percent = fields.Float(string="Progress (%)", compute="_compute_progress", digits=(5, 2))
     last_situation_id = fields.Many2one("ediflex.situation", compute="_compute_progress")
-    last_situation_state = fields.Selection(SITUATION_STATES, string="State of the Last Situation",
+    last_situation_state = fields.Selection(situation_states.SELECTION, string="State of the Last Situation",
                                             compute="_compute_progress")
 
     _sql_constraints = [
@@ -76,7 +73,7 @@ class EdiflexContract(models.Model):
     def _compute_progress(self):
         for contract in self:
             contract.amount_contract = sum(contract.lot_ids.mapped("amount"))
-            billed = contract._last_situation(BILLED_STATES)
+            billed = contract._last_situation(situation_states.BILLED_STATES)
             contract.amount_billed = sum(billed.line_ids.mapped("cumulative_amount"))
             contract.amount_remaining = contract.amount_contract - contract.amount_billed
             contract.progress_percent = (
@@ -100,7 +97,7 @@ class EdiflexContract(models.Model):
         """The situation of the highest number (in ``states``, else not cancelled), or an empty recordset."""
         self.ensure_one()
         situations = self.situation_ids.filtered(
-            lambda s: s.state in states if states else s.state != "cancelled"
+            lambda s: s.state in states if states else s.state != situation_states.CANCELLED
         )
         return situations.sorted(lambda s: (s.number, s._origin.id or 0))[-1:]
 

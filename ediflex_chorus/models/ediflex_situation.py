@@ -6,22 +6,9 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
-from ..chorus import checks, states, works
+from ..chorus import checks, situation_states, states, works
 from .notification import notification
 
-# In the order a situation lives them (the statusbar shows them so): a refusal comes before an acceptance.
-SITUATION_STATES = [
-    ("draft", "Draft"),
-    ("presented", "Presented"),
-    ("refused", "Refused"),
-    ("chorus_refused", "Refused by Chorus Pro"),
-    ("accepted", "Accepted"),
-    ("cancelled", "Cancelled"),
-]
-# A refusal of its piece on Chorus Pro moves a situation in these states to "chorus_refused".
-REFUSABLE_ON_CHORUS_STATES = ("presented", "accepted")
-# What was presented to the project owner, and deposited on Chorus Pro, no longer changes.
-EDITABLE_STATES = ("draft", "refused")
 LOCKED_FIELDS = {
     "contract_id", "kind", "contract_number", "commitment_number", "owner_id", "owner_service_id", "manager_id",
     "manager_service_id", "number", "date", "period_start", "period_end", "line_ids", "retention_rate", "company_id",
@@ -38,7 +25,8 @@ class EdiflexSituation(models.Model):
     _check_company_auto = True
 
     name = fields.Char(string="Reference", required=True, readonly=True, copy=False, default="/", tracking=True)
-    state = fields.Selection(SITUATION_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True)
+    state = fields.Selection(situation_states.SELECTION, default=situation_states.DRAFT, required=True, readonly=True,
+                             copy=False, tracking=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True, readonly=True
     )
@@ -199,7 +187,7 @@ class EdiflexSituation(models.Model):
         """Number n+1 of the same contract number, the next period and date, for the current user."""
         self.ensure_one()
         last = self.search([("company_id", "=", self.company_id.id), ("contract_number", "=", self.contract_number),
-                            ("state", "!=", "cancelled")], order="number desc, id desc", limit=1) or self
+                            ("state", "!=", situation_states.CANCELLED)], order="number desc, id desc", limit=1) or self
         start = last.period_end + relativedelta(days=1)
         return {"number": last.number + 1, "kind": "monthly", "date": fields.Date.context_today(self),
                 "period_start": start, "period_end": date_utils.end_of(start, "month"), "user_id": self.env.uid}
@@ -225,7 +213,7 @@ class EdiflexSituation(models.Model):
                     ("company_id", "=", situation.company_id.id),
                     ("contract_number", "=", situation.contract_number),
                     ("number", "<", situation.number),
-                    ("state", "!=", "cancelled"),
+                    ("state", "!=", situation_states.CANCELLED),
                     ("id", "!=", situation._origin.id or 0),
                 ],
                 order="number desc, id desc",
@@ -272,8 +260,9 @@ class EdiflexSituation(models.Model):
 
     def action_present(self):
         """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
-        self._check_state(set(EDITABLE_STATES), self.env._("Only a draft or refused situation can be presented."))
-        deposits = self._transition("presented", "present")
+        self._check_state(situation_states.EDITABLE_STATES,
+                          self.env._("Only a draft or refused situation can be presented."))
+        deposits = self._transition(situation_states.PRESENTED, "present")
         # Offered, not imposed: the e-mail to the project owner opens prefilled, and can be discarded.
         offer = len(self) == 1 and self._portal_recipients() and self.action_send_to_owner()
         return notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits), then=offer)
@@ -288,9 +277,9 @@ class EdiflexSituation(models.Model):
     def _accept(self, partner=None):
         # The one acceptance, from the internal button or the portal (in the name of ``partner``): the accepted
         # copy is deposited at once.
-        self._check_state({"presented"}, self.env._("Only a presented situation can be accepted."))
+        self._check_state((situation_states.PRESENTED,), self.env._("Only a presented situation can be accepted."))
         self.write({"accepted_by_id": (partner or self.env.user.partner_id).id, "accepted_on": fields.Datetime.now()})
-        return self._transition("accepted", "accept")
+        return self._transition(situation_states.ACCEPTED, "accept")
 
     def action_refuse(self, reason=False):
         """Refuse a presented situation, with a reason; the contractor corrects it and presents it again."""
@@ -300,8 +289,8 @@ class EdiflexSituation(models.Model):
         return True
 
     def _refuse(self, reason):
-        self._check_state({"presented"}, self.env._("Only a presented situation can be refused."))
-        self.write({"state": "refused", "refusal_reason": reason or False})
+        self._check_state((situation_states.PRESENTED,), self.env._("Only a presented situation can be refused."))
+        self._set_state(situation_states.REFUSED, {"refusal_reason": reason or False})
         self.deposit_ids._cancel(self.env._("the project owner refused the situation."))
         for situation in self:
             # The contractor's responsible learns of the refusal and its reason (chatter note and activity).
@@ -317,26 +306,27 @@ class EdiflexSituation(models.Model):
     def action_reset_to_draft(self):
         """Put a refused or cancelled situation back to draft so that it can be corrected."""
         self._check_state(
-            {"refused", "cancelled"}, self.env._("Only a refused or cancelled situation can go back to draft.")
+            situation_states.RESETTABLE_STATES,
+            self.env._("Only a refused or cancelled situation can go back to draft."),
         )
-        self.write({"state": "draft"})
+        self._set_state(situation_states.DRAFT)
         self.deposit_ids._cancel(self.env._("the situation went back to draft."))
         return True
 
     def action_correct(self):
         """Reopen a situation refused on Chorus Pro as a draft: presented again, it is deposited as a new piece."""
-        self._check_state({"chorus_refused"}, self.env._("Only a situation refused on Chorus Pro can be corrected."))
-        self.write({"state": "draft"})
+        self._check_state((situation_states.CHORUS_REFUSED,),
+                          self.env._("Only a situation refused on Chorus Pro can be corrected."))
+        self._set_state(situation_states.DRAFT)
         self.deposit_ids._cancel(self.env._("the situation went back to draft."))
         return True
 
     def action_cancel(self):
         """Cancel a situation that has not been accepted."""
         self._check_state(
-            {"draft", "presented", "refused", "chorus_refused"},
-            self.env._("An accepted situation cannot be cancelled."),
+            situation_states.CANCELLABLE_STATES, self.env._("An accepted situation cannot be cancelled."),
         )
-        self.write({"state": "cancelled"})
+        self._set_state(situation_states.CANCELLED)
         self.deposit_ids._cancel(self.env._("the situation was cancelled."))
         return True
 
@@ -359,22 +349,36 @@ class EdiflexSituation(models.Model):
         return super().write(vals)
 
     def _check_editable(self):
-        locked = self.filtered(lambda s: s.state not in EDITABLE_STATES)[:1]
+        locked = self.filtered(lambda s: s.state not in situation_states.EDITABLE_STATES)[:1]
         if locked:
-            states = dict(self._fields["state"]._description_selection(self.env))
             raise UserError(self.env._(
                 "The situation %(name)s is %(state)s: only a draft or refused situation can be modified.",
-                name=locked.name, state=states[locked.state],
+                name=locked.name, state=locked._state_label(),
             ))
 
     def _check_state(self, allowed, message):
+        # What each button accepts, said in its own words; the door below only guards the table.
         if any(situation.state not in allowed for situation in self):
             raise UserError(message)
+
+    def _set_state(self, new_state, vals=None):
+        """The one door to a situation's state: check the transition of each situation, then write it."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for situation in self:
+            if not situation_states.allowed(situation.state, new_state):
+                raise UserError(self.env._(
+                    "The situation %(name)s cannot go from %(old)s to %(new)s.", name=situation.name,
+                    old=labels[situation.state], new=labels[new_state]))
+        self.write(dict(vals or {}, state=new_state))
+
+    def _state_label(self):
+        self.ensure_one()
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _transition(self, new_state, step):
         # The state is written first so that the deposited PDF shows it; a refused check raises and the
         # whole transaction, state included, is rolled back.
-        self.write({"state": new_state})
+        self._set_state(new_state)
         return self.env["ediflex.chorus.deposit"]._record(self, step)
 
     # ------------------------------------------------------------------ records -> the core's plain data
@@ -439,11 +443,11 @@ class EdiflexSituation(models.Model):
         self.ensure_one()
         if deposit.replaced_by_id:
             return  # a piece already replaced by a newer one: its fate no longer moves the situation
-        if self.state in REFUSABLE_ON_CHORUS_STATES:
+        if self.state in situation_states.REFUSABLE_ON_CHORUS_STATES:
             try:
                 with self.env.cr.savepoint():
-                    self.write({"state": "chorus_refused", "chorus_refused_deposit_id": deposit.id,
-                                "chorus_refusal_reason": reason or False})
+                    self._set_state(situation_states.CHORUS_REFUSED, {"chorus_refused_deposit_id": deposit.id,
+                                                                      "chorus_refusal_reason": reason or False})
             except UserError as error:
                 # Another rule keeps the situation where it is (an extension's paid invoice, say): the status
                 # follow-up goes on, and the responsible reads why below.
@@ -533,7 +537,7 @@ class EdiflexSituation(models.Model):
     def _portal_copy(self):
         """The copy the project owner reads: the accepted one once accepted, else the last presented one."""
         self.ensure_one()
-        frames = ("A6", "A8") if self.state == "accepted" else ("A4", "A7")
+        frames = ("A6", "A8") if self.state == situation_states.ACCEPTED else ("A4", "A7")
         return self.deposit_ids.filtered(lambda d: d.frame in frames).sorted("id")[-1:].attachment_id
 
     def _presentation_deposited(self):
@@ -588,7 +592,7 @@ class EdiflexSituation(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft_or_cancelled(self):
-        if any(situation.state not in ("draft", "cancelled") for situation in self):
+        if any(situation.state not in situation_states.DELETABLE_STATES for situation in self):
             raise UserError(self.env._("Only draft or cancelled situations can be deleted."))
 
 

@@ -17,6 +17,7 @@ from . import (
     test_secrets,
     test_security,
     test_situation_flow,
+    test_situation_states,
     test_situation_ux,
     test_tours,
 )

@@ -15,6 +15,8 @@ TEST_PDF_HTML = """<!DOCTYPE html><html><head><meta charset="utf-8"/></head>
 DEFAULT_WAIT_SECONDS = 20  # flow reports awaited in the button's request; the command waits longer
 # Extra flow syntaxes asked at most (each is tried with both spellings of BT-23).
 MAX_EXTRA_SYNTAXES = 2
+# The form's two steps (the wizard's own, neither a situation's state nor a deposit's).
+TO_RUN, RAN = "draft", "done"
 
 
 class EdiflexChorusDiagnostic(models.TransientModel):
@@ -49,7 +51,7 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         "the codes of the works flows E4/E5 once known.",
     )
     wait_seconds = fields.Integer(string="Wait for Flow Reports (s)", default=DEFAULT_WAIT_SECONDS)
-    state = fields.Selection([("draft", "To Run"), ("done", "Done")], default="draft", required=True)
+    state = fields.Selection([(TO_RUN, "To Run"), (RAN, "Done")], default=TO_RUN, required=True)
     report = fields.Html(readonly=True, sanitize=True)
     recommended_road = fields.Selection(DEPOSIT_ROADS, readonly=True)
     recommended_syntax = fields.Char(readonly=True)
@@ -87,7 +89,7 @@ class EdiflexChorusDiagnostic(models.TransientModel):
     def _store(self, diagnosis):
         """Keep what the form shows of ``diagnosis``: the report, the road and syntax to offer, the pieces left."""
         self.write({
-            "state": "done",
+            "state": RAN,
             "diagnosis_data": diagnosis.to_dict(),
             "pending_count": len(diagnosis.pending),
             "report": self._report_html(diagnosis),

@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
-from odoo.addons.ediflex_chorus.chorus import works
+from odoo.addons.ediflex_chorus.chorus import situation_states, states, works
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date
 
@@ -34,7 +34,7 @@ class EdiflexSituation(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if vals.get("state", "accepted") != "accepted":
+        if vals.get("state", situation_states.ACCEPTED) != situation_states.ACCEPTED:
             # Refused, cancelled, back to draft (or any later state leaving the acceptance): no invoice stays.
             for situation in self:
                 situation.sudo().invoice_ids.filtered(lambda m: m.state != "cancel")._ediflex_withdraw(self.env._(
@@ -52,7 +52,8 @@ class EdiflexSituation(models.Model):
     def _ediflex_accepted_deposit(self):
         """The deposit of the accepted copy (A6 or A8) of this situation, if any."""
         self.ensure_one()
-        deposits = self.sudo().deposit_ids.filtered(lambda d: d.frame in ACCEPTED_FRAMES and d.state != "cancelled")
+        deposits = self.sudo().deposit_ids.filtered(
+            lambda d: d.frame in ACCEPTED_FRAMES and d.state != states.CANCELLED)
         return deposits.sorted("id")[-1:]
 
     def _ediflex_check_currency(self):
