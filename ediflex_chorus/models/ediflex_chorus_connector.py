@@ -34,10 +34,8 @@ class EdiflexChorusConnector(models.AbstractModel):
     @api.model
     def _client(self, company):
         company = company.sudo()
-        secrets = company._chorus_credentials()
-        credentials = Credentials(client_id=secrets["chorus_client_id"], client_secret=secrets["chorus_client_secret"],
-                                  login=secrets["chorus_login"], password=secrets["chorus_password"])
-        return ChorusClient(credentials, environment=company.chorus_environment,
+        secrets = {field.removeprefix("chorus_"): value for field, value in company._chorus_credentials().items()}
+        return ChorusClient(Credentials(**secrets), environment=company.chorus_environment,
                             api_base=company.chorus_api_url or None, token_url=company.chorus_token_url or None,
                             timeout=CLIENT_TIMEOUT_SECONDS)
 
@@ -57,10 +55,6 @@ class EdiflexChorusConnector(models.AbstractModel):
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # ------------------------------------------------------------------ sending, after commit
-
-    @api.model
-    def _trigger_send(self):
-        self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
 
     @api.model
     def _cron_send_deposits(self, limit=SEND_BATCH_SIZE):
@@ -92,17 +86,7 @@ class EdiflexChorusConnector(models.AbstractModel):
             self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
                 fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
             )
-        self._schedule_retry()
-
-    @api.model
-    def _schedule_retry(self):
-        # Wake the cron when the next transient failure is due, rather than at its next interval.
-        next_error = self.env["ediflex.chorus.deposit"].sudo().search(
-            [("state", "=", states.ERROR), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
-            order="next_attempt_date", limit=1,
-        )
-        if next_error:
-            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
+        Deposit._schedule_retry()
 
     @api.model
     def _lock(self, deposit):

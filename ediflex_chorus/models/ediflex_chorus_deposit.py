@@ -204,7 +204,7 @@ class EdiflexChorusDeposit(models.Model):
         # A rejected flow is over: a retry deposits a new one (the look-up first finds the piece if it exists).
         failed._set_state(states.TO_SEND, {"next_attempt_date": False, "error_code": False, "error_message": False,
                                            "chorus_flow_number": False})
-        self.env["ediflex.chorus.connector"]._trigger_send()
+        self._trigger_send()
         return notification(self.env._("%(count)s deposit(s) will be sent again in a moment.", count=len(failed)))
 
     def action_refresh_status(self):
@@ -350,7 +350,21 @@ class EdiflexChorusDeposit(models.Model):
         if new_state == states.REFUSED and changed:
             self.situation_id._chorus_piece_refused(self, reason=self.chorus_reason or None)
 
-    # The sending cron's queries.
+    # The sending cron's queries and wake-ups (the connector does the calls).
+
+    @api.model
+    def _trigger_send(self):
+        self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
+
+    @api.model
+    def _schedule_retry(self):
+        # Wake the cron when the next transient failure is due, rather than at its next interval.
+        next_error = self.sudo().search(
+            [("state", "=", states.ERROR), ("retryable", "=", True), ("next_attempt_date", "!=", False)],
+            order="next_attempt_date", limit=1,
+        )
+        if next_error:
+            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
 
     @api.model
     def _due_domain(self):
@@ -418,7 +432,7 @@ class EdiflexChorusDeposit(models.Model):
         for situation, frame, core, frozen in todo:
             deposits |= self._freeze(situation, frame, core, frozen)
         if deposits:
-            self.env["ediflex.chorus.connector"]._trigger_send()
+            self._trigger_send()
         return deposits
 
     @api.model

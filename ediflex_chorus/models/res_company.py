@@ -168,7 +168,7 @@ class ResCompany(models.Model):
             )
             if waiting:
                 waiting._set_state(states.TO_SEND)
-                self.env["ediflex.chorus.connector"]._trigger_send()
+                waiting._trigger_send()
         return result
 
     def _chorus_check_server_credentials(self, vals):

@@ -1,0 +1,30 @@
+"""The shape issue 15 asked of the addon, kept: one connector under 250 lines, no model that parses JSON itself."""
+
+import ast
+import pathlib
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CONNECTOR = ROOT / "ediflex_chorus" / "models" / "ediflex_chorus_connector.py"
+
+
+def _imported_modules(path):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            yield node.module or ""
+
+
+def test_the_connector_is_under_250_lines():
+    # It keeps the lock, the commit, one call to a road and the I/O; the protocol lives in chorus/roads.py.
+    assert len(CONNECTOR.read_text(encoding="utf-8").splitlines()) < 250
+
+
+def test_no_model_imports_json():
+    # Chorus Pro's answers reach the models typed (chorus/client.py parses them); a model reading JSON keys would
+    # bypass that boundary.
+    models = sorted(ROOT.glob("ediflex_chorus*/models/*.py"))
+    assert len(models) > 20
+    importing = [str(path.relative_to(ROOT)) for path in models
+                 if any(name.split(".")[0] == "json" for name in _imported_modules(path))]
+    assert not importing, importing
