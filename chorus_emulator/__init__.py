@@ -19,6 +19,7 @@ from .config import (
     MAX_PAGE_SIZE,
     check_attachment_shape,
     check_download_container,
+    check_partner_placement,
     check_produced_pieces_by,
     check_works_submit_id_key,
 )
@@ -37,12 +38,13 @@ class Emulator:
     def __init__(self, seed=None, *, token_lifetime=3600, auto_advance_seconds=None, subscribed=DEFAULT_SUBSCRIBED,
                  max_page_size=MAX_PAGE_SIZE, works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True,
                  works_submit_route=True, ids_as_strings=False, works_submit_legacy_route=False,
-                 works_attachment_shape=None, download_container="pdf", produced_pieces_by="next_piece"):
+                 works_attachment_shape=None, download_container="pdf", produced_pieces_by="next_piece",
+                 works_partner_placement=None):
         self._api = Api(seed or default_seed(), token_lifetime, subscribed, max_page_size, works_submit_id_key,
                         flow_works_frames, works_submit_route, ids_as_strings=ids_as_strings,
                         works_submit_legacy_route=works_submit_legacy_route,
                         works_attachment_shape=works_attachment_shape, download_container=download_container,
-                        produced_pieces_by=produced_pieces_by)
+                        produced_pieces_by=produced_pieces_by, works_partner_placement=works_partner_placement)
         self.auto_advance_seconds = auto_advance_seconds
         self._server = None
         self._threads = []
@@ -235,6 +237,17 @@ class Emulator:
     def works_attachment_shape(self, shape):
         check_attachment_shape(shape)
         self._api.works_attachment_shape = shape
+
+    @property
+    def works_partner_placement(self):
+        """Where a subcontractor's or co-contractor's piece must name its partner ("validator", "comment"; None:
+        either)."""
+        return self._api.works_partner_placement
+
+    @works_partner_placement.setter
+    def works_partner_placement(self, placement):
+        check_partner_placement(placement)
+        self._api.works_partner_placement = placement
 
     @property
     def download_container(self):

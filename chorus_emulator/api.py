@@ -13,6 +13,7 @@ from .config import (
     SERVED_OPERATIONS,
     check_attachment_shape,
     check_download_container,
+    check_partner_placement,
     check_produced_pieces_by,
     check_works_submit_id_key,
 )
@@ -33,11 +34,12 @@ class Api:
     def __init__(self, seed, token_lifetime=3600, subscribed=(), max_page_size=MAX_PAGE_SIZE,
                  works_submit_id_key=DEFAULT_WORKS_SUBMIT_ID_KEY, flow_works_frames=True, works_submit_route=True,
                  ids_as_strings=False, works_submit_legacy_route=False, works_attachment_shape=None,
-                 download_container="pdf", produced_pieces_by="next_piece"):
+                 download_container="pdf", produced_pieces_by="next_piece", works_partner_placement=None):
         check_works_submit_id_key(works_submit_id_key)
         check_download_container(download_container)
         check_produced_pieces_by(produced_pieces_by)
         check_attachment_shape(works_attachment_shape)
+        check_partner_placement(works_partner_placement)
         self.state = State(seed, token_lifetime)
         self.faults = FaultTable()
         self.subscribed = set(subscribed)
@@ -51,13 +53,16 @@ class Api:
         # - works_attachment_shape: the only shape of pieceJointePrincipale it takes ("list", "object"; None: both);
         # - download_container: what telecharger/groupe gives for one piece asked as PDF ("pdf" itself, or a "zip");
         # - produced_pieces_by: how the contractor sees the MOE's / MOA's pieces ("next_piece", "supplier_search";
-        #   None: not exposed).
+        #   None: not exposed);
+        # - works_partner_placement: where a subcontractor's or co-contractor's piece must name its partner
+        #   ("validator", "comment"; None: either).
         self._initial_answers = {"works_submit_id_key": works_submit_id_key, "ids_as_strings": bool(ids_as_strings),
                                  "flow_works_frames": bool(flow_works_frames),
                                  "works_submit_route": bool(works_submit_route),
                                  "works_submit_legacy_route": bool(works_submit_legacy_route),
                                  "works_attachment_shape": works_attachment_shape,
-                                 "download_container": download_container, "produced_pieces_by": produced_pieces_by}
+                                 "download_container": download_container, "produced_pieces_by": produced_pieces_by,
+                                 "works_partner_placement": works_partner_placement}
         self._restore_answers()
         self.routes = build_routes()
         self.swagger = structures_swagger()

@@ -1,6 +1,13 @@
 """Emulator-only settings (the facts of Chorus Pro itself are in ``facts.py``)."""
 
-from .facts import DOWNLOAD_CONTAINERS, OPERATIONS, PRODUCED_PIECE_WAYS, WORKS_ATTACHMENT_SHAPES, WORKS_SUBMIT_ID_KEYS
+from .facts import (
+    DOWNLOAD_CONTAINERS,
+    OPERATIONS,
+    PARTNER_PLACEMENTS,
+    PRODUCED_PIECE_WAYS,
+    WORKS_ATTACHMENT_SHAPES,
+    WORKS_SUBMIT_ID_KEYS,
+)
 
 # Operation name -> path of every operation the emulator serves.
 SERVED_OPERATIONS = dict(OPERATIONS)
@@ -30,8 +37,13 @@ INVOICE_FRAMES = (
 WORKS_FRAMES = (
     "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", "A5_ETAT_ACOMPTE_FOURNISSEUR", "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR",
     "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR", "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR",
-    "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT",
+    "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT",
+    "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT", "A14_PROJET_DECOMPTE_FINAL_COTRAITANT",
 )
+# The frames of a subcontractor's and of a co-contractor's pieces (official Factures Swagger's cadreFacturation enum):
+# their piece names a partner, the main contractor or the groupement's mandatary (see PARTNER_PLACEMENTS).
+SUBCONTRACTOR_FRAMES = ("A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT")
+COCONTRACTOR_FRAMES = ("A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT", "A14_PROJET_DECOMPTE_FINAL_COTRAITANT")
 # The circuit as the emulator's clock plays it (auto_advance): the notes give the order "deposited, then MOE, then
 # MOA, then payment", and payment follows the project owner's acceptance, which the contractor deposits as an A6 (or
 # the general and final statement A8). So a piece of another frame (the A4 presented) stops before these statuses;
@@ -46,6 +58,12 @@ def check_works_submit_id_key(key):
     """Refuse (ValueError) a works_submit_id_key that is none of WORKS_SUBMIT_ID_KEYS nor None."""
     if key is not None and key not in WORKS_SUBMIT_ID_KEYS:
         raise ValueError(f"works_submit_id_key must be one of {WORKS_SUBMIT_ID_KEYS} or None, not {key!r}")
+
+
+def check_partner_placement(placement):
+    """Refuse (ValueError) a works_partner_placement that is none of PARTNER_PLACEMENTS nor None."""
+    if placement is not None and placement not in PARTNER_PLACEMENTS:
+        raise ValueError(f"works_partner_placement must be one of {PARTNER_PLACEMENTS} or None, not {placement!r}")
 
 
 def check_attachment_shape(shape):

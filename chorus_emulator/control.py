@@ -14,7 +14,8 @@ POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API familie
                                   "works_submit_legacy_route"?: bool,
                                   "works_attachment_shape"?: "list", "object" or null,
                                   "download_container"?: "pdf" or "zip",
-                                  "produced_pieces_by"?: "next_piece", "supplier_search" or null}
+                                  "produced_pieces_by"?: "next_piece", "supplier_search" or null,
+                                  "works_partner_placement"?: "validator", "comment" or null}
 """
 
 import json
@@ -24,6 +25,7 @@ from .config import (
     CONTROL_PREFIX,
     check_attachment_shape,
     check_download_container,
+    check_partner_placement,
     check_produced_pieces_by,
     check_works_submit_id_key,
 )
@@ -117,6 +119,9 @@ def _config(api, data, base_url):
         if name in data:
             check(data[name])
             setattr(api, name, data[name])
+    if "works_partner_placement" in data:
+        check_partner_placement(data["works_partner_placement"])
+        api.works_partner_placement = data["works_partner_placement"]
     if "ids_as_strings" in data:
         api.ids_as_strings = bool(data["ids_as_strings"])
     for name in ("flow_works_frames", "works_submit_route", "works_submit_legacy_route"):

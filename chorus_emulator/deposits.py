@@ -3,12 +3,12 @@
 import datetime
 
 from .common import field, text
-from .config import INVOICE_FRAMES, WORKS_FRAMES
+from .config import COCONTRACTOR_FRAMES, INVOICE_FRAMES, SUBCONTRACTOR_FRAMES, WORKS_FRAMES
 from .replies import business_error
 
 CENT = 0.01
 # Works frames whose piece goes first to the project manager (MOE), who must then be named as validator.
-FRAMES_VIA_MOE = ("A4_", "A5_", "A7_", "A10_", "A13_")
+FRAMES_VIA_MOE = ("A4_", "A5_", "A7_", "A10_", "A11_", "A13_", "A14_")
 
 
 def submit(api, body, kind):
@@ -18,6 +18,7 @@ def submit(api, body, kind):
     recipient = _check_recipient(api, body)
     _check_recipient_rules(recipient, body)
     if kind == "works":
+        _check_partner(api, body, frame)
         _check_validator(api, body, frame)
         _check_attachment_shape(api, body)
     _check_attachments(api, body)
@@ -81,6 +82,38 @@ def recipient_rule_problems(recipient, code, commitment, code_field="destinatair
     if (recipient.commitment_required or (service and service.commitment_required)) and not commitment:
         problems.append(("commitment_required", f"{commitment_field}: this recipient requires a commitment number"))
     return problems
+
+
+def partner_of(seed, frame):
+    """(the partner structure, who it is) a subcontractor's or co-contractor's frame names, or (None, "")."""
+    if frame in SUBCONTRACTOR_FRAMES:
+        return seed.main_contractor, "the main contractor (titulaire)"
+    if frame in COCONTRACTOR_FRAMES:
+        return seed.mandatary, "the groupement's mandatary"
+    return None, ""
+
+
+def _check_partner(api, body, frame):
+    """A subcontractor's or co-contractor's piece names its partner, where the emulator is set to look for it
+    (works_partner_placement, UNCERTAIN): as first validator, by its SIRET in the comment, or either (None)."""
+    partner, who = partner_of(api.state.seed, frame)
+    if partner is None and not who:
+        return
+    validator = text(body, "cadreDeFacturation.codeStructureValideur")
+    siret = partner.siret if partner is not None else ""
+    as_validator = bool(siret) and validator == siret
+    in_comment = bool(siret) and siret in text(body, "commentaire") and bool(validator) and validator != siret
+    placement = api.works_partner_placement
+    short = frame.split("_", 1)[0]
+    if placement == "validator" and not as_validator:
+        raise business_error("partner_missing", f"cadreDeFacturation.codeStructureValideur: a piece {short} is "
+                             f"validated first by {who}: expected its SIRET {siret!r}, not {validator!r}")
+    if placement == "comment" and not in_comment:
+        raise business_error("partner_missing", f"commentaire: a piece {short} names {who} by its SIRET {siret!r}, "
+                             "the project manager being cadreDeFacturation.codeStructureValideur")
+    if not (as_validator or in_comment):
+        raise business_error("partner_missing", f"cadreDeFacturation.codeStructureValideur, commentaire: a piece "
+                             f"{short} must name {who} (SIRET {siret!r})")
 
 
 def _check_validator(api, body, frame):

@@ -59,6 +59,11 @@ WORKS_SUBMIT_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture"
 # Shapes of pieceJointePrincipale: an object in the official Swagger's soumettre, a list in the notes (UNCERTAIN for
 # the works submission): the emulator may take either (None) or only one.
 WORKS_ATTACHMENT_SHAPES = ("list", "object")
+# Where a subcontractor's (A10, A11) or co-contractor's (A13, A14) piece names its partner, the main contractor or the
+# groupement's mandatary (UNCERTAIN: the notes name the parties of a titulaire's piece only): as the first validator
+# (cadreDeFacturation.codeStructureValideur), or by its SIRET in the piece's comment (commentaire) with the project
+# manager as validator. The emulator may take either (None) or only one.
+PARTNER_PLACEMENTS = ("validator", "comment")
 
 # -- flows (notes, sections 2 and 5) ----------------------------------------------------------------------------
 MAX_FLOW_NAME_LENGTH = 200  # nomFichier of deposer/flux (the API appendix's field tables)

@@ -14,7 +14,7 @@ import importlib
 from decimal import Decimal, InvalidOperation
 
 from .config import INVOICE_FRAMES, WORKS_FRAMES
-from .deposits import recipient_rule_problems
+from .deposits import partner_of, recipient_rule_problems
 from .facts import (
     CII_NAMESPACES,
     FACTURX_FLAVOR,
@@ -35,6 +35,8 @@ CENT = Decimal("0.01")
 WORKS_FRAME_BY_CODE = {frame.split("_", 1)[0]: frame for frame in WORKS_FRAMES}
 INVOICE_FRAME_BY_CODE = {frame.split("_", 1)[0]: frame for frame in INVOICE_FRAMES}
 CREDIT_NOTE_TYPE_CODES = ("381",)  # BT-3 of a credit note (UNTDID 1001): typeFacture AVOIR
+NOTES_PATH = "rsm:ExchangedDocument/ram:IncludedNote/ram:Content"  # BT-22, every document note
+NOTES_FIELD = "BT-22 ExchangedDocument/IncludedNote/Content"
 
 _AGREEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeAgreement"
 _SETTLEMENT = "rsm:SupplyChainTradeTransaction/ram:ApplicableHeaderTradeSettlement"
@@ -124,6 +126,7 @@ def parse(xml):
     root = _module("lxml.etree").fromstring(xml)
     data = {key: _text(root, path) for key, (_name, path) in FIELDS.items()}
     data.update({key: _text(root, path) for key, (_name, path) in TOTALS.items()})
+    data["notes"] = [(note.text or "").strip() for note in root.iterfind(NOTES_PATH, CII_NAMESPACES)]
     return data
 
 
@@ -142,9 +145,11 @@ def examine(api, content):
     errors = []
 
     def problem(key, message):
-        errors.append(dp_error(number, f"{FIELDS.get(key, TOTALS.get(key, (key,)))[0]}: {message}"))
+        name = NOTES_FIELD if key == "notes" else FIELDS.get(key, TOTALS.get(key, (key,)))[0]
+        errors.append(dp_error(number, f"{name}: {message}"))
 
     frame, kind = _check_frame(api, data, problem)
+    _check_partner_note(api, frame, data, problem)
     _check_number(data, problem)
     contractor = _check_seller(api, data, problem)
     recipient = _check_buyer(api, data, problem)
@@ -194,6 +199,17 @@ def _check_frame(api, data, problem):
     problem("frame", f"{code!r} is not a frame a supplier may deposit (expected one of {known})" if code
             else f"required: the frame's short code (one of {known})")
     return None, None
+
+
+def _check_partner_note(api, frame, data, problem):
+    """A subcontractor's or co-contractor's flow names its partner by its SIRET in a document note (UNCERTAIN: a
+    flow has no validator field)."""
+    partner, who = partner_of(api.state.seed, frame)
+    if not who:
+        return
+    siret = partner.siret if partner is not None else ""
+    if not siret or not any(siret in note for note in data["notes"]):
+        problem("notes", f"a piece {data['frame']} must name {who} by its SIRET {siret!r} in a note")
 
 
 def _check_number(data, problem):

@@ -25,6 +25,7 @@ CODES = {
     "amounts": (20012, 400),
     "unknown_supplier": (20013, 400),
     "unknown_flow": (20014, 400),
+    "partner_missing": (20016, 400),
 }
 
 

@@ -59,11 +59,17 @@ class Seed:
     no_rules: Structure
     service_required: Structure
     commitment_required: Structure
+    # Companies the account's contractor works with: the main contractor it is the subcontractor of, and the
+    # mandatary of a groupement it is a co-contractor in (issue 18).
+    main_contractor: Structure | None = None
+    mandatary: Structure | None = None
 
     @property
     def structures(self):
         """Every structure of the data set."""
-        return (self.contractor, self.moe, self.no_rules, self.service_required, self.commitment_required)
+        return tuple(structure for structure in (
+            self.contractor, self.moe, self.no_rules, self.service_required, self.commitment_required,
+            self.main_contractor, self.mandatary) if structure is not None)
 
     @property
     def public_bodies(self):
@@ -80,8 +86,10 @@ class Seed:
 
     def as_dict(self):
         """Plain dict for the control endpoint and the command line (credentials included: they are fake)."""
-        names = ("contractor", "moe", "no_rules", "service_required", "commitment_required")
-        return {"credentials": dict(self.credentials), **{name: getattr(self, name).as_dict() for name in names}}
+        names = ("contractor", "moe", "no_rules", "service_required", "commitment_required", "main_contractor",
+                 "mandatary")
+        return {"credentials": dict(self.credentials),
+                **{name: getattr(self, name).as_dict() for name in names if getattr(self, name) is not None}}
 
 
 CREDENTIALS = {
@@ -126,5 +134,13 @@ def default_seed():
             services=(Service(41000031, "TRAVAUX", "Direction des travaux"),
                       Service(41000032, "ACHATS", "Service achats", commitment_required=True),
                       Service(41000033, "ANCIEN", "Ancien service", active=False)),
+        ),
+        main_contractor=Structure(
+            26311006, "00000000067890", "GRANDS TRAVAUX TITULAIRE QUALIF", public=False,
+            services=(Service(41000041, "SOUSTRAITANCE", "Suivi de la sous-traitance"),),
+        ),
+        mandatary=Structure(
+            26311007, "00000000078901", "BATISSEURS MANDATAIRE QUALIF", public=False,
+            services=(Service(41000051, "GROUPEMENT", "Mandataire du groupement"),),
         ),
     )

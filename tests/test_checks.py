@@ -11,7 +11,7 @@ from factories import PDF, make_situation, marked_templates
 from helpers import siret_problem
 from test_translation import _catalog
 
-from chorus import checks
+from chorus import checks, works
 from chorus.checks import Problem, StructureRules, check_document, check_situation
 from chorus.endpoints import MAX_FILE_BYTES
 from chorus.works import Document, Frame, Party, SituationLine
@@ -382,23 +382,25 @@ def test_missing_dates():
 
 @pytest.mark.parametrize(("frame", "final"), [(Frame.A7, True), (Frame.A8, True), (Frame.A4, False),
                                               (Frame.A5, False), (Frame.A6, False), (Frame.A10, False),
-                                              (Frame.A13, False)])
+                                              (Frame.A11, True), (Frame.A13, False), (Frame.A14, True)])
 def test_frame_matches_final(frame, final):
-    assert check_situation(make_situation(final=final), frame, False) == []
-    problems = check_situation(make_situation(final=not final), frame, False)
+    role = works.role_of(frame)
+    partner = Party("00000000012903", "Major BTP") if role in works.ROLES_WITH_PARTNER else None
+    assert check_situation(make_situation(final=final, role=role, partner=partner), frame, False) == []
+    problems = check_situation(make_situation(final=not final, role=role, partner=partner), frame, False)
     assert fields(problems) == ["final"]
     assert frame.short in problems[0].message
 
 
 def test_frame_messages():
     problems = check_situation(make_situation(final=True), Frame.A5, False)
-    assert problems[0].message == ("A final statement is deposited with frame A7 or A8, not A5: change the frame or "
-                                   "the statement's 'final' flag.")
+    assert problems[0].message == ("A final statement is deposited with frame A7, A8, A11 or A14, not A5: change the "
+                                   "frame or the statement's 'final' flag.")
     problems = check_situation(make_situation(), Frame.A8, False)
     assert problems[0].message == ("A monthly statement is deposited with frame A4, A5, A6, A10 or A13, not A8: "
                                    "change the frame or the statement's 'final' flag.")
     assert described(check_situation(make_situation(), "A99", False)) == [
-        ("frame", "Unknown works frame 'A99': use one of A4, A5, A6, A7, A8, A10, A13.")]
+        ("frame", "Unknown works frame 'A99': use one of A4, A5, A6, A7, A8, A10, A11, A13, A14.")]
 
 
 def test_unknown_frame():
@@ -466,7 +468,7 @@ def test_problem_message_is_its_template_filled():
 
 def test_templates_are_whole_sentences_with_named_placeholders():
     templates = marked_templates()
-    assert len(templates) == len(set(templates)) == 74
+    assert len(templates) == len(set(templates)) == 90
     for template in templates:
         assert template[0].isupper() and template.endswith("."), template
         assert "%" not in DIRECTIVE.sub("", template), f"only %(name)s and %% in {template!r}"

@@ -45,14 +45,17 @@ def make_situation(**changes):
 
 
 def test_frames_values_and_short_codes():
-    assert [frame.short for frame in Frame] == ["A4", "A5", "A6", "A7", "A8", "A10", "A13"]
+    assert [frame.short for frame in Frame] == ["A4", "A5", "A6", "A7", "A8", "A10", "A11", "A13", "A14"]
     assert Frame.A4.value == "A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"
     assert Frame.A6.value == "A6_ETAT_ACOMPTE_VALIDE_FOURNISSEUR"
     assert Frame.A8.value == "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR"
     assert Frame.A10.value == "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"
     assert Frame.A13.value == "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT"
+    # The official Factures Swagger's cadreFacturation enum spells the final drafts of the other roles so.
+    assert Frame.A11.value == "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT"
+    assert Frame.A14.value == "A14_PROJET_DECOMPTE_FINAL_COTRAITANT"
     assert Frame("A5_ETAT_ACOMPTE_FOURNISSEUR") is Frame.A5
-    assert [frame.short for frame in Frame if frame.final] == ["A7", "A8"]
+    assert [frame.short for frame in Frame if frame.final] == ["A7", "A8", "A11", "A14"]
 
 
 @pytest.mark.parametrize(("step", "final", "frame"), [

@@ -10,7 +10,7 @@ STRING_FIELDS = ("idFactureTravaux", "montantHT", "montantTTC", "montantAPayer",
                  "idDestinataire")
 _WORKS_TYPES = {"A4": "PROJET_DECOMPTE_MENSUEL", "A5": "ETAT_ACOMPTE", "A6": "ETAT_ACOMPTE_VALIDE",
                 "A7": "PROJET_DECOMPTE_FINAL", "A8": "DECOMPTE_GENERAL_DEFINITIF", "A10": "PROJET_DECOMPTE_MENSUEL",
-                "A13": "PROJET_DECOMPTE_MENSUEL"}
+                "A11": "PROJET_DECOMPTE_FINAL", "A13": "PROJET_DECOMPTE_MENSUEL", "A14": "PROJET_DECOMPTE_FINAL"}
 
 
 def submit_works(api, body):
@@ -64,11 +64,6 @@ def _works_summary(piece, as_strings):
         for key in STRING_FIELDS:
             item[key] = str(item[key])
     return item
-
-
-_WORKS_TYPES = {"A4": "PROJET_DECOMPTE_MENSUEL", "A5": "ETAT_ACOMPTE", "A6": "ETAT_ACOMPTE_VALIDE",
-                "A7": "PROJET_DECOMPTE_FINAL", "A8": "DECOMPTE_GENERAL_DEFINITIF", "A10": "PROJET_DECOMPTE_MENSUEL",
-                "A13": "PROJET_DECOMPTE_MENSUEL"}
 
 
 def _works_type(frame):

@@ -623,10 +623,10 @@ def test_structure_search_by_siret_validates_against_the_swagger(emu, api):
 
 def test_structure_search_is_paginated(emu, api):
     seen = []
-    for page in (1, 2, 3):
+    for page in (1, 2, 3, 4):
         answer = api.ok("structures_search", {"parametres": {"pageResultatDemandee": page, "nbResultatsParPage": 2}})
         assert_valid_answer("structures_search", answer)
-        assert answer["parametresRetour"]["pages"] == 3
+        assert answer["parametresRetour"]["pages"] == 4
         seen += [item["identifiantStructure"] for item in answer["listeStructures"]]
     assert seen == [structure.siret for structure in emu.seed.structures]
     public = api.ok("structures_search", {"structure": {"typeStructure": "PUBLIQUE"}})["listeStructures"]
@@ -879,7 +879,8 @@ def test_control_tokens_counts_and_config(emu, api):
     assert config == {"token_lifetime": 60, "subscribed": ["transverses"],
                       "works_submit_id_key": "identifiantFactureCPP", "ids_as_strings": False,
                       "flow_works_frames": True, "works_submit_route": True, "works_submit_legacy_route": False,
-                      "works_attachment_shape": None, "download_container": "pdf", "produced_pieces_by": "next_piece"}
+                      "works_attachment_shape": None, "download_container": "pdf", "produced_pieces_by": "next_piece",
+                      "works_partner_placement": None}
     shaped = control(emu, "POST", "config", {"works_attachment_shape": "object"}).json()
     assert shaped["works_attachment_shape"] == "object" and emu.works_attachment_shape == "object"
     assert control(emu, "POST", "config", {"works_attachment_shape": "tuple"}).status_code == 400

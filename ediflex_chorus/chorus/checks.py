@@ -26,7 +26,7 @@ from decimal import Decimal
 
 from stdnum import luhn
 
-from . import endpoints
+from . import endpoints, works
 from .works import CENT, VAT_TYPES, Frame
 
 MAX_RETENTION_RATE = Decimal(5)
@@ -134,6 +134,22 @@ _SIRET_TEMPLATES = {
         "checksum": _("The project manager's SIRET %(siret)s fails the SIRET checksum (Luhn key): check it "
                       "against the INSEE register."),
     },
+    "main_contractor": {
+        "missing": _("The main contractor's SIRET is missing: enter its 14-digit SIRET on its contact."),
+        "not_digits": _("The main contractor's SIRET must contain only digits, without spaces or letters "
+                        "(got %(value)s)."),
+        "length": _("The main contractor's SIRET must have 14 digits (got %(length)s)."),
+        "checksum": _("The main contractor's SIRET %(siret)s fails the SIRET checksum (Luhn key): check it "
+                      "against the INSEE register."),
+    },
+    "mandatary": {
+        "missing": _("The mandatary's SIRET is missing: enter its 14-digit SIRET on its contact."),
+        "not_digits": _("The mandatary's SIRET must contain only digits, without spaces or letters "
+                        "(got %(value)s)."),
+        "length": _("The mandatary's SIRET must have 14 digits (got %(length)s)."),
+        "checksum": _("The mandatary's SIRET %(siret)s fails the SIRET checksum (Luhn key): check it "
+                      "against the INSEE register."),
+    },
 }
 
 
@@ -208,6 +224,7 @@ def check_situation(situation, frame, production, owner_rules=None):
     """Every problem that prevents depositing ``situation`` as ``frame`` (empty list when it can go)."""
     problems = []
     problems += _frame_problems(situation, frame)
+    problems += _role_problems(situation, frame, production)
     problems += _party_problems(situation, production)
     problems += _contract_problems(situation.contract, owner_rules or StructureRules())
     problems += _header_problems(situation)
@@ -234,13 +251,67 @@ def _frame_problems(situation, frame):
                            frame=repr(frame), frames=", ".join(f.short for f in Frame))]
     if bool(situation.final) != frame.final:
         if situation.final:
-            template = _("A final statement is deposited with frame A7 or A8, not %(frame)s: change the frame or "
-                         "the statement's 'final' flag.")
+            template = _("A final statement is deposited with frame A7, A8, A11 or A14, not %(frame)s: change the "
+                         "frame or the statement's 'final' flag.")
         else:
             template = _("A monthly statement is deposited with frame A4, A5, A6, A10 or A13, not %(frame)s: "
                          "change the frame or the statement's 'final' flag.")
         return [Problem.of("final", template, frame=frame.short)]
     return []
+
+
+# Per role: what to fix when the frame is not the role's, when its partner is missing, and the partner's SIRET key.
+_ROLE_TEMPLATES = {
+    works.ROLE_MAIN: {
+        "frame": _("As main contractor, the company deposits its situations with frames A4, A6, A7 and A8, not "
+                   "%(frame)s: check the company's role on the situation."),
+    },
+    works.ROLE_COCONTRACTOR: {
+        "frame": _("As co-contractor of a joint venture, the company deposits its situations with frames A13 and "
+                   "A14, not %(frame)s: check the company's role on the situation."),
+        "missing": _("The joint venture's mandatary is missing: a co-contractor's situation names it. Choose the "
+                     "mandatary on the contract or the situation."),
+        "self": _("The mandatary cannot be the company itself (same SIRET %(siret)s): a mandatary depositing its "
+                  "own share is the main contractor. Change the role or the mandatary."),
+        "siret": "mandatary",
+    },
+    works.ROLE_SUBCONTRACTOR: {
+        "frame": _("As subcontractor with direct payment, the company deposits its situations with frames A10 and "
+                   "A11, not %(frame)s: check the company's role on the situation."),
+        "missing": _("The main contractor is missing: a subcontractor's situation goes to it first for "
+                     "validation. Choose the main contractor on the contract or the situation."),
+        "self": _("The main contractor cannot be the company itself (same SIRET %(siret)s): change the role or the "
+                  "main contractor."),
+        "siret": "main_contractor",
+    },
+}
+
+
+def _role_problems(situation, frame, production):
+    """The role must be known, the frame one of the role's, and a co-contractor's or subcontractor's partner
+    (the mandatary, the main contractor) given with a valid SIRET that is not the company's own."""
+    role = situation.role
+    if role not in works.ROLES:
+        return [Problem.of("role", _("Unknown role %(role)s: choose main contractor, co-contractor or "
+                                     "subcontractor with direct payment."), role=repr(role))]
+    templates = _ROLE_TEMPLATES[role]
+    problems = []
+    try:
+        frame = Frame(frame)
+    except ValueError:
+        frame = None  # reported by _frame_problems
+    # A partner's acceptance may go as the main contractor's A6 / A8 (works.ACCEPTANCE_AS_MAIN).
+    if frame is not None and works.role_of(frame) != role and frame not in works.ACCEPTED_FRAMES:
+        problems.append(Problem.of("frame", templates["frame"], frame=frame.short))
+    if role not in works.ROLES_WITH_PARTNER:
+        return problems
+    partner = situation.partner
+    if partner is None:
+        return problems + [Problem.of("partner", templates["missing"])]
+    found = check_siret(partner.siret, production, templates["siret"], "partner.siret")
+    if not found and partner.siret == situation.contractor.siret:
+        found = [Problem.of("partner.siret", templates["self"], siret=partner.siret)]
+    return problems + found
 
 
 _PARTIES = (("contractor", "contractor"), ("contract.owner", "owner"), ("contract.manager", "manager"))

@@ -6,7 +6,8 @@ the XSD check and the PDF embedding, and ``lxml`` (a dependency of that library)
 
 Where each EN 16931 business term goes (CII paths below ``rsm:CrossIndustryInvoice``):
 
-- BT-23 business process = the frame's short code ("A4", "A6"...) (``business_process_id``); BT-24 = EN 16931;
+- BT-23 business process = the frame's short code ("A4", "A6", "A10", "A13"...) (``business_process_id``); BT-24 =
+  EN 16931; a co-contractor's or subcontractor's frame gets the role's statement as a note (ROLE_NOTE_SUBJECT);
 - BT-1 = the piece number ``situation.number_for(frame)``; BT-2 = the statement date; BT-3 = INVOICE_TYPE_CODE;
 - BG-4 seller = the contractor: BT-27 name, BT-30 SIRET (``SpecifiedLegalOrganization/ID``, scheme
   LEGAL_ID_SCHEME), BT-31 VAT id (given, or derived from the SIREN), BT-40 country SELLER_COUNTRY;
@@ -61,7 +62,7 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-from .works import CENT, Frame, money, retention_comment
+from .works import CENT, ROLES_WITH_PARTNER, Frame, money, retention_comment, role_of, role_statement
 
 FACTURX_FLAVOR = "factur-x"
 FACTURX_LEVEL = "en16931"
@@ -82,6 +83,10 @@ RETENTION_MODES = ("note", "prepaid")
 # breaks a blocking EN 16931 rule (BR-CO-16, with "note") would most likely be rejected.
 RETENTION_MODE = "prepaid"
 RETENTION_NOTE_SUBJECT = "AAB"  # UNCERTAIN: UNTDID 4451 "terms of payments"
+# UNCERTAIN (issue 18): a flow has no field for the partner of a co-contractor's or subcontractor's piece (the main
+# contractor, the mandatary); the role's statement with its SIRET goes in a document note (BT-22) of this subject
+# (UNTDID 4451 "general information").
+ROLE_NOTE_SUBJECT = "AAI"
 PDF_LANG = "fr-FR"
 DATE_FORMAT = "102"  # CCYYMMDD
 PDF_HEADER = b"%PDF-1.7"  # PDF/A-3 is built on PDF 1.7 (ISO 32000-1)
@@ -177,11 +182,16 @@ def retention_note(situation, totals):
 
 
 def _document(root, frame, situation, totals, issue_date):
-    """BT-1 number, BT-3 type, BT-2 date, and the retention note (BG-1) when there is a retention."""
+    """BT-1 number, BT-3 type, BT-2 date, the role's note of a partner's frame and the retention note (BG-1)."""
     document = _add(root, "rsm:ExchangedDocument")
     _add(document, "ram:ID", situation.number_for(frame))
     _add(document, "ram:TypeCode", INVOICE_TYPE_CODE)
     _add_date(document, "ram:IssueDateTime", issue_date or situation.date)
+    statement = role_statement(role_of(frame), situation.partner) if role_of(frame) in ROLES_WITH_PARTNER else ""
+    if statement:
+        note = _add(document, "ram:IncludedNote")
+        _add(note, "ram:Content", statement)
+        _add(note, "ram:SubjectCode", ROLE_NOTE_SUBJECT)
     if totals.retention:
         note = _add(document, "ram:IncludedNote")
         _add(note, "ram:Content", retention_note(situation, totals))
@@ -404,6 +414,7 @@ def parse_cii_xml(xml_bytes):
         "guideline": _text(root, f"{_CONTEXT}/ram:GuidelineSpecifiedDocumentContextParameter/ram:ID"),
         "invoice_number": _text(root, "rsm:ExchangedDocument/ram:ID"),
         "type_code": _text(root, "rsm:ExchangedDocument/ram:TypeCode"),
+        "notes": [_text(note, "ram:Content") for note in root.iterfind("rsm:ExchangedDocument/ram:IncludedNote", NS)],
         "issue_date": _date(root, "rsm:ExchangedDocument/ram:IssueDateTime"),
         "currency": _text(root, f"{_SETTLEMENT}/ram:InvoiceCurrencyCode"),
         "seller_name": _text(root, f"{seller}/ram:Name"),

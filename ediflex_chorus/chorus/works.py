@@ -45,7 +45,9 @@ class Frame(str, Enum):
     A7 = "A7_PROJET_DECOMPTE_FINAL_FOURNISSEUR"
     A8 = "A8_DECOMPTE_GENERAL_DEFINITIF_FOURNISSEUR"
     A10 = "A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT"
+    A11 = "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT"
     A13 = "A13_PROJET_DECOMPTE_MENSUEL_COTRAITANT"
+    A14 = "A14_PROJET_DECOMPTE_FINAL_COTRAITANT"
 
     @property
     def short(self):
@@ -54,24 +56,92 @@ class Frame(str, Enum):
 
     @property
     def final(self):
-        """True for the frames of the end of the contract (A7, A8)."""
-        return self in (Frame.A7, Frame.A8)
+        """True for the frames of the end of the contract (A7, A8, A11, A14)."""
+        return self in (Frame.A7, Frame.A8, Frame.A11, Frame.A14)
 
 
-_FRAMES_BY_STEP = {
-    ("present", False): Frame.A4,
-    ("present", True): Frame.A7,
-    ("accept", False): Frame.A6,
-    ("accept", True): Frame.A8,
+# The company's role in the contract (issue 18). The frames and the parties of its pieces follow from it.
+ROLE_MAIN = "main"  # titulaire (alone, or the groupement's mandatary depositing its own share)
+ROLE_COCONTRACTOR = "cocontractor"  # cotraitant of a groupement: its own share, through the mandatary
+ROLE_SUBCONTRACTOR = "subcontractor"  # sous-traitant paid directly by the public buyer (paiement direct)
+ROLES = (ROLE_MAIN, ROLE_COCONTRACTOR, ROLE_SUBCONTRACTOR)
+# The other contractor a role's piece names: the main contractor for a subcontractor, the mandatary for a groupement.
+ROLES_WITH_PARTNER = (ROLE_COCONTRACTOR, ROLE_SUBCONTRACTOR)
+
+# UNCERTAIN (the notes name the parties of a titulaire's piece only): where a co-contractor's or subcontractor's
+# piece names its partner (the mandatary, the main contractor). Candidates:
+# - PARTNER_AS_VALIDATOR: the partner is the piece's first validator (codeStructureValideur / codeServiceValideur),
+#   as the law has the main contractor accept a subcontractor's payment request first (R2193-11 and following of
+#   the Code de la commande publique); the project manager (MOE) follows on Chorus Pro;
+# - PARTNER_IN_COMMENT: the project manager stays the validator, as for the titulaire's pieces; the partner's name
+#   and SIRET are only stated in the piece's comment.
+PARTNER_AS_VALIDATOR = "validator"
+PARTNER_IN_COMMENT = "comment"
+PARTNER_PLACEMENTS = (PARTNER_AS_VALIDATOR, PARTNER_IN_COMMENT)
+PARTNER_PLACEMENT = PARTNER_AS_VALIDATOR
+# UNCERTAIN (the notes and the Swagger list no "validated statement" frame of a subcontractor or co-contractor, only
+# the titulaire's A6 / A8): what a co-contractor's or subcontractor's company deposits when the project owner accepts
+# its situation. Candidates:
+# - ACCEPTANCE_NO_PIECE: nothing (its A10 / A13 goes through the MOE and MOA on Chorus Pro; the acceptance is
+#   recorded in Odoo only);
+# - ACCEPTANCE_AS_MAIN: the titulaire's frames A6 / A8.
+ACCEPTANCE_NO_PIECE = "no_piece"
+ACCEPTANCE_AS_MAIN = "as_main"
+ACCEPTANCES = (ACCEPTANCE_NO_PIECE, ACCEPTANCE_AS_MAIN)
+ROLE_ACCEPTANCE = ACCEPTANCE_NO_PIECE
+# What a partner's piece says of the role, in French (sent to Chorus Pro and printed on the PDF copy).
+ROLE_STATEMENTS = {
+    ROLE_SUBCONTRACTOR: "Sous-traitant de {name} (SIRET {siret}), paiement direct",
+    ROLE_COCONTRACTOR: "Cotraitant du groupement, mandataire {name} (SIRET {siret})",
 }
 
+_FRAMES_BY_STEP = {
+    (ROLE_MAIN, "present", False): Frame.A4,
+    (ROLE_MAIN, "present", True): Frame.A7,
+    (ROLE_MAIN, "accept", False): Frame.A6,
+    (ROLE_MAIN, "accept", True): Frame.A8,
+    (ROLE_SUBCONTRACTOR, "present", False): Frame.A10,
+    (ROLE_SUBCONTRACTOR, "present", True): Frame.A11,
+    (ROLE_COCONTRACTOR, "present", False): Frame.A13,
+    (ROLE_COCONTRACTOR, "present", True): Frame.A14,
+}
+# The frames a role presents its situation with, and those of the project owner's acceptance.
+PRESENTED_FRAMES = (Frame.A4, Frame.A7, Frame.A10, Frame.A11, Frame.A13, Frame.A14)
+ACCEPTED_FRAMES = (Frame.A6, Frame.A8)
 
-def frame_for(step, final):
-    """The frame of a contractor's step: "present" -> A4 (A7 if final), "accept" -> A6 (A8 if final)."""
-    try:
-        return _FRAMES_BY_STEP[(step, bool(final))]
-    except KeyError:
-        raise ValueError(f"Unknown works step {step!r}: expected 'present' or 'accept'.") from None
+
+def frame_for(step, final, role=ROLE_MAIN, acceptance=None):
+    """The frame of a step of a role: "present" -> A4/A7 (titulaire), A13/A14 (cotraitant), A10/A11 (sous-traitant);
+    "accept" -> A6/A8 for the titulaire, and for the others what ``acceptance`` (None: ROLE_ACCEPTANCE) says: None
+    (no piece) or A6/A8.
+    """
+    if step not in ("present", "accept"):
+        raise ValueError(f"Unknown works step {step!r}: expected 'present' or 'accept'.")
+    if role not in ROLES:
+        raise ValueError(f"Unknown role {role!r}: expected one of {', '.join(ROLES)}.")
+    if step == "accept" and role != ROLE_MAIN:
+        if (acceptance or ROLE_ACCEPTANCE) == ACCEPTANCE_NO_PIECE:
+            return None
+        role = ROLE_MAIN
+    return _FRAMES_BY_STEP[(role, step, bool(final))]
+
+
+def role_of(frame):
+    """The role whose frames include ``frame``: A10/A11 a subcontractor's, A13/A14 a co-contractor's, else main."""
+    frame = Frame(frame)
+    if frame in (Frame.A10, Frame.A11):
+        return ROLE_SUBCONTRACTOR
+    if frame in (Frame.A13, Frame.A14):
+        return ROLE_COCONTRACTOR
+    return ROLE_MAIN
+
+
+def role_statement(role, partner):
+    """What a piece of ``role`` says of it ("Sous-traitant de X (SIRET ...), paiement direct"); "" for the main
+    contractor or without a partner."""
+    if role not in ROLE_STATEMENTS or partner is None:
+        return ""
+    return ROLE_STATEMENTS[role].format(name=partner.name or "", siret=partner.siret or "")
 
 
 def to_decimal(value):
@@ -234,6 +304,8 @@ class Situation:
     currency: str = "EUR"
     vat_type: str = "TVA_SUR_DEBIT"
     stated_totals: Totals | None = None
+    role: str = ROLE_MAIN
+    partner: Party | None = None  # the main contractor (subcontractor) or the groupement's mandatary (co-contractor)
 
     def __post_init__(self):
         object.__setattr__(self, "lines", tuple(self.lines))
@@ -322,14 +394,38 @@ def _totals_payload(totals):
     }
 
 
-def build_works_payload(frame, situation, attachment_id=None):
+def validator_of(frame, situation, placement=None):
+    """The piece's first validator: the partner of a co-contractor's or subcontractor's frame when ``placement``
+    (None: PARTNER_PLACEMENT) is PARTNER_AS_VALIDATOR, else the project manager (MOE)."""
+    partner_frame = role_of(frame) in ROLES_WITH_PARTNER
+    if partner_frame and situation.partner is not None and (placement or PARTNER_PLACEMENT) == PARTNER_AS_VALIDATOR:
+        return situation.partner
+    return situation.contract.manager
+
+
+def piece_comment(frame, situation):
+    """The piece's comment: the role's statement (a partner's frame) and the retention, one per line ("" if none)."""
+    totals = situation.totals
+    parts = []
+    if role_of(frame) in ROLES_WITH_PARTNER:
+        parts.append(role_statement(role_of(frame), situation.partner))
+    if totals.retention:
+        # It explains the gap between the total and the amount to pay, to a French reader.
+        parts.append(retention_comment(situation.retention_rate, totals.retention, situation.currency))
+    return "\n".join(part for part in parts if part)
+
+
+def build_works_payload(frame, situation, attachment_id=None, placement=None):
     """The facturesTravaux soumettre body of ``situation`` deposited as ``frame`` (same shape for all frames).
 
     Empty optional codes (service codes, commitment number) are left out. pieceJointePrincipale names the
-    document; its pieceJointePrincipaleId is set only when ``attachment_id`` is given.
+    document; its pieceJointePrincipaleId is set only when ``attachment_id`` is given. The validator is the
+    project manager, or the partner of a co-contractor's or subcontractor's piece (``placement``, see
+    PARTNER_PLACEMENT), whose role statement is in the comment either way.
     """
     frame = Frame(frame)
     contract = situation.contract
+    validator = validator_of(frame, situation, placement)
     totals = situation.totals
     attachment = {"pieceJointePrincipaleDesignation": situation.document.name}
     if attachment_id is not None:
@@ -343,8 +439,8 @@ def build_works_payload(frame, situation, attachment_id=None):
                                         "codeServiceExecutant": contract.owner.service_code}),
         "fournisseur": {"idFournisseur": situation.contractor.id_structure},
         "cadreDeFacturation": _without_empty({"codeCadreFacturation": frame.value,
-                                              "codeStructureValideur": contract.manager.siret,
-                                              "codeServiceValideur": contract.manager.service_code}),
+                                              "codeStructureValideur": validator.siret,
+                                              "codeServiceValideur": validator.service_code}),
         "references": _without_empty({"deviseFacture": situation.currency, "typeFacture": INVOICE_TYPE,
                                       "typeTva": situation.vat_type, "numeroMarche": contract.number,
                                       "numeroBonCommande": contract.commitment_number,
@@ -353,9 +449,9 @@ def build_works_payload(frame, situation, attachment_id=None):
         "ligneTva": [_vat_payload(vat) for vat in totals.vat_lines],
         "montantTotal": _totals_payload(totals),
     }
-    if totals.retention:
-        # It explains the gap between the total and the amount to pay, to a French reader.
-        payload["commentaire"] = retention_comment(situation.retention_rate, totals.retention, situation.currency)
+    comment = piece_comment(frame, situation)
+    if comment:
+        payload["commentaire"] = comment
     return payload
 
 
