@@ -88,7 +88,8 @@ def consult(api, body):
     }
     following = api.state.piece(piece["pieceSuivante"]) if piece.get("pieceSuivante") else None
     if following is not None and api.produced_pieces_by == "next_piece":
-        facture["pieceSuivante"] = {"idPieceSuivante": following["id"], "numeroPieceSuiante": following["numeroFacture"],
+        facture["pieceSuivante"] = {"idPieceSuivante": following["id"],
+                                    "numeroPieceSuiante": following["numeroFacture"],  # the Swagger's spelling
                                     "cadreFacturationPieceSuivante": following["frame"]}
     if piece.get("piecePrecedente"):
         facture["piecePrecedente"] = {"idPiecePrecedente": piece["piecePrecedente"]}

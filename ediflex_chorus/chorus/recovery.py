@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .errors import ChorusBusinessError, ChorusProtocolError
+from .errors import ChorusBusinessError, ChorusHumanError, ChorusProtocolError
 from .session import _as_int
 
 # telecharger/groupe: "format" is a string whose values the Swagger's description names "XML, PDF ou ZIP".
@@ -154,6 +154,19 @@ def download_copy(client, piece_id, piece_number=None):
         raise ChorusProtocolError("the download answer has no fichierResultat", code="malformed",
                                   operation="invoice_download")
     return read_copy(content, piece_number)
+
+
+def copies(client, pieces, in_time=lambda: True):
+    """(id, number) of each piece -> its PieceCopy, or the ChorusHumanError that refused it (the piece cannot be
+    downloaded: said, not retried); yielded while ``in_time()``. A passing failure (ChorusTransientError) is raised:
+    the caller asks again later."""
+    for piece_id, number in pieces:
+        if not in_time():
+            return
+        try:
+            yield download_copy(client, piece_id, number)
+        except ChorusHumanError as error:
+            yield error
 
 
 def _decimal(value):

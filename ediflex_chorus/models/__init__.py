@@ -1,6 +1,8 @@
 from . import (
     ediflex_chorus_connector,
+    ediflex_chorus_connector_recovery,
     ediflex_chorus_deposit,
+    ediflex_chorus_deposit_recovery,
     ediflex_chorus_ecb_rate,
     ediflex_chorus_service,
     ediflex_chorus_status_history,

@@ -137,7 +137,8 @@ class EdiflexChorusConnector(models.AbstractModel):
             done += updated
             if complete:
                 left -= company
-        self.env["ir.cron"]._notify_progress(done=done, remaining=len(left))
+        copied, copies_left = self._fetch_copies(started)
+        self.env["ir.cron"]._notify_progress(done=done + copied, remaining=len(left) + copies_left)
 
     @api.model
     def _sync_company_statuses(self, company, started):

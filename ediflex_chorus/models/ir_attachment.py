@@ -6,7 +6,8 @@ CONTENT_FIELDS = {"raw", "datas", "db_datas", "store_fname", "url", "type", "mim
 
 
 class IrAttachment(models.Model):
-    """The file of a deposit sent to Chorus Pro is part of its proof: no one changes its content or deletes it."""
+    """The file of a deposit sent to Chorus Pro, and Chorus Pro's copy of it, are part of its proof: no one changes
+    their content or deletes them."""
 
     _inherit = "ir.attachment"
 
@@ -15,9 +16,9 @@ class IrAttachment(models.Model):
         if not self.ids:
             return self.browse()
         deposits = self.env["ediflex.chorus.deposit"].sudo().search([
-            ("attachment_id", "in", self.ids), "|", "|", ("sent_date", "!=", False),
-            ("chorus_piece_id", "!=", 0), ("chorus_flow_number", "!=", False)])
-        return deposits.attachment_id.with_env(self.env)
+            "|", ("attachment_id", "in", self.ids), ("chorus_copy_id", "in", self.ids), "|", "|",
+            ("sent_date", "!=", False), ("chorus_piece_id", "!=", 0), ("chorus_flow_number", "!=", False)])
+        return (deposits.attachment_id | deposits.chorus_copy_id).with_env(self.env) & self
 
     def write(self, vals):
         if CONTENT_FIELDS & set(vals) and not self.env.su and self._ediflex_sent_files():

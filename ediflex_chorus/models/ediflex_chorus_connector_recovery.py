@@ -1,0 +1,38 @@
+import logging
+import time
+
+from odoo import api, models
+
+from ..chorus import recovery
+from ..chorus.errors import ChorusError
+from .ediflex_chorus_connector import CRON_BUDGET_SECONDS, SEND_BATCH_SIZE
+
+_logger = logging.getLogger(__name__)
+
+
+class EdiflexChorusConnectorRecovery(models.AbstractModel):
+    """Récupération (issue 21): the connector's calls that bring back what Chorus Pro holds and act on what it asks.
+
+    Still the connector, the one door to Chorus Pro: a block of its own so that each file stays short.
+    """
+
+    _inherit = "ediflex.chorus.connector"
+
+    @api.model
+    def _fetch_copies(self, started):
+        """Download Chorus Pro's copy of each piece that has none yet, a batch per company, within the cron's budget;
+        returns (copies recorded, copies still due)."""
+        Deposit, done = self.env["ediflex.chorus.deposit"].sudo(), 0
+        for company in Deposit.search(Deposit._copy_due_domain()).company_id:
+            due = Deposit.search(Deposit._copy_due_domain(company), order="id", limit=SEND_BATCH_SIZE)
+            pieces = [(deposit.chorus_piece_id, deposit.piece_number) for deposit in due]
+            try:
+                with self._client(company) as client:
+                    in_time = lambda: time.monotonic() - started < CRON_BUDGET_SECONDS  # noqa: E731
+                    for deposit, piece_copy in zip(due, recovery.copies(client, pieces, in_time), strict=False):
+                        deposit._record_copy(piece_copy)
+                        self._commit()
+                        done += 1
+            except ChorusError as error:  # a passing failure: the copies are asked again at the next run
+                _logger.info("Chorus Pro copies of %s not read: %s", company.name, error)
+        return done, Deposit.search_count(Deposit._copy_due_domain())

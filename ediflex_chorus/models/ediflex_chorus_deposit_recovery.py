@@ -1,0 +1,62 @@
+from odoo import fields, models
+
+from ..chorus import recovery
+from ..chorus.errors import ChorusError
+
+COPY_CHECKS = [
+    ("agree", "Same as the PDF sent"),
+    ("differ", "Differs from the PDF sent"),
+    ("unavailable", "Not available"),
+]
+
+
+class EdiflexChorusDepositRecovery(models.Model):
+    """Récupération (issue 21): Chorus Pro's own copy of the deposited piece, compared with the PDF sent.
+
+    Downloaded by the status follow-up (the connector), once per piece, never in a person's click. A block of its
+    own on the deposit, so that it rebases apart from the sending logic.
+    """
+
+    # A file of its own, so that the deposit's file does not keep growing (the paid17 block stays where it is).
+    _inherit = "ediflex.chorus.deposit"  # pylint: disable=consider-merging-classes-inherited
+
+    chorus_copy_id = fields.Many2one("ir.attachment", string="Chorus Pro Copy", readonly=True, copy=False,
+                                     help="The piece as Chorus Pro holds it, downloaded by the status follow-up.")
+    chorus_copy_check = fields.Selection(
+        COPY_CHECKS, string="Copy Check", readonly=True, copy=False,
+        help="Whether the main PDF of Chorus Pro's copy is byte for byte the PDF sent (SHA-256).")
+    chorus_copy_date = fields.Datetime(string="Copy Downloaded On", readonly=True, copy=False)
+    chorus_copy_sha256 = fields.Char(string="SHA-256 of the Copy", readonly=True, copy=False)
+    sent_sha256 = fields.Char(string="SHA-256 of the PDF Sent", compute="_compute_sent_sha256")
+    chorus_copy_note = fields.Char(string="Copy Note", readonly=True, copy=False)
+
+    def _compute_sent_sha256(self):
+        for deposit in self:
+            raw = deposit.attachment_id.sudo().raw
+            deposit.sent_sha256 = recovery.sha256(raw) if raw else False
+
+    def _copy_due_domain(self, company=None):
+        """The deposits whose piece is on Chorus Pro and whose copy was never downloaded (of ``company``)."""
+        domain = [("chorus_piece_id", "!=", 0), ("chorus_copy_check", "=", False)]
+        return domain + ([("company_id", "=", company.id)] if company else [])
+
+    def _record_copy(self, piece_copy):
+        """Keep Chorus Pro's copy (core PieceCopy) and whether it agrees with the PDF sent; or, given the error
+        that refused it, say the copy is not available."""
+        self.ensure_one()
+        if isinstance(piece_copy, ChorusError):
+            self.write({"chorus_copy_check": "unavailable", "chorus_copy_date": fields.Datetime.now(),
+                        "chorus_copy_note": str(piece_copy)[:250]})
+            return
+        extension = "pdf" if piece_copy.container == "pdf" else "zip"
+        attachment = self.env["ir.attachment"].sudo().create({
+            "name": f"{self.piece_number}-chorus-pro.{extension}", "raw": piece_copy.content,
+            "res_model": self._name, "res_id": self.id, "company_id": self.company_id.id,
+        })
+        agrees = piece_copy.agrees_with(self.attachment_id.sudo().raw or b"")
+        self.write({"chorus_copy_id": attachment.id, "chorus_copy_check": "agree" if agrees else "differ",
+                    "chorus_copy_date": fields.Datetime.now(), "chorus_copy_sha256": piece_copy.sha256 or False})
+        if not agrees:
+            self.situation_id._message_log(body=self.env._(
+                "Chorus Pro's copy of %(piece)s differs from the PDF sent: compare them on the deposit.",
+                piece=self.piece_number))

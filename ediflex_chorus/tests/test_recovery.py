@@ -1,0 +1,69 @@
+import hashlib
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import ChorusCase
+
+DOWNLOAD_PATH = "/cpro/factures/v1/telecharger/groupe"
+
+
+@tagged("post_install", "-at_install")
+class TestRecoveryCopy(ChorusCase):
+    """Récupération (issue 21): Chorus Pro's copy of each piece, downloaded by the follow-up and compared."""
+
+    def _followed(self):
+        deposit = self._presented()
+        self._send()
+        self.connector._cron_fetch_statuses()
+        return deposit
+
+    def test_the_follow_up_downloads_the_copy_once_and_it_agrees(self):
+        deposit = self._followed()
+        self.assertTrue(deposit.chorus_piece_id)
+        self.assertEqual(deposit.chorus_copy_check, "agree")
+        sent = deposit.attachment_id.raw
+        self.assertEqual(deposit.chorus_copy_id.raw, sent)
+        self.assertEqual(deposit.chorus_copy_sha256, hashlib.sha256(sent).hexdigest())
+        self.assertEqual(deposit.sent_sha256, deposit.chorus_copy_sha256)
+        self.assertEqual(self._calls(DOWNLOAD_PATH), 1)
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(self._calls(DOWNLOAD_PATH), 1, "one download per piece, once")
+        with self.assertRaises(UserError):  # part of the proof, like the PDF sent
+            deposit.chorus_copy_id.unlink()
+
+    def test_a_copy_that_differs_is_shown(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.set_copy(deposit.chorus_piece_id, b"%PDF-1.7\n% stamped by Chorus Pro\n")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.chorus_copy_check, "differ")
+        self.assertNotEqual(deposit.chorus_copy_sha256, deposit.sent_sha256)
+        logged = deposit.situation_id.message_ids.mapped("body")
+        self.assertTrue(any("differs from the PDF sent" in str(body) for body in logged), logged)
+
+    def test_a_copy_in_a_zip_is_read(self):
+        self.emulator.download_container = "zip"
+        deposit = self._followed()
+        self.assertEqual(deposit.chorus_copy_check, "agree")
+        self.assertTrue(deposit.chorus_copy_id.name.endswith(".zip"))
+
+    def test_a_passing_failure_leaves_the_copy_for_the_next_run(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.inject(DOWNLOAD_PATH, "server_error", count=5)
+        self.connector._cron_fetch_statuses()
+        self.assertFalse(deposit.chorus_copy_check)
+        self.emulator.clear_faults()
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.chorus_copy_check, "agree")
+
+    def test_a_copy_chorus_pro_refuses_is_said_not_available(self):
+        deposit = self._presented()
+        self._send()
+        subscribed = self.emulator.subscribed
+        self.addCleanup(setattr, self.emulator, "subscribed", subscribed)
+        self.emulator.subscribed = [family for family in subscribed if family != "factures"]
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.chorus_copy_check, "unavailable")
+        self.assertTrue(deposit.chorus_copy_note)
