@@ -1,6 +1,7 @@
 from lxml import etree
 from odoo.tests import tagged
 from odoo.tools import file_open
+from odoo.tools.translate import html_translate, xml_translate
 
 from .common import ChorusCase
 
@@ -103,3 +104,57 @@ class TestFrenchScreens(ChorusCase):
                     yield node.get(attribute)
             if node.text and node.text.strip():
                 yield " ".join(node.text.split())
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchEverywhere(ChorusCase):
+    """Every text of the addon a French user may meet (views, templates, empty-list helps, fields' labels, helps and
+    choices) is French: each term Odoo extracts for translation, read in French, is none of the English sources."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._load_french()
+        with file_open("ediflex_chorus/i18n/ediflex_chorus.pot") as pot, file_open("ediflex_chorus/i18n/fr.po") as po:
+            import polib  # noqa: PLC0415 - an Odoo dependency, needed by this test only
+
+            french = {entry.msgid: entry.msgstr for entry in polib.pofile(po.read())}
+            sources = [entry.msgid for entry in polib.pofile(pot.read())]
+        # An English source is one whose French differs (or is missing): names such as "Chorus Pro" stay as they are.
+        cls.english = {cls._words(text) for text in sources if french.get(text) != text}
+
+    @staticmethod
+    def _words(text):
+        return " ".join(text.split())
+
+    def _english_terms(self, value, translate):
+        terms = []
+        translate(lambda term: terms.append(term) or term, value or "")
+        return sorted({self._words(term) for term in terms} & self.english)
+
+    def test_views_templates_and_empty_list_helps_are_french(self):
+        names = self.env["ir.model.data"].search([
+            ("module", "=", "ediflex_chorus"), ("model", "in", ("ir.ui.view", "ir.actions.act_window"))])
+        self.assertGreater(len(names), 40)
+        found = {}
+        for name in names:
+            record = self.env[name.model].browse(name.res_id).with_context(lang="fr_FR")
+            value, translate = ((record.arch_db, xml_translate) if name.model == "ir.ui.view"
+                                else (record.help, html_translate))
+            if leftovers := self._english_terms(value, translate):
+                found[name.name] = leftovers
+        self.assertFalse(found, "English in the French screens")
+
+    def test_fields_labels_helps_and_choices_are_french(self):
+        models = [model for model in self.env.registry
+                  if any(field._module == "ediflex_chorus" for field in self.env[model]._fields.values())]
+        self.assertIn("ediflex.chorus.ecb.rate", models)
+        found = {}
+        for model in models:
+            for name, field in self.env[model].with_context(lang="fr_FR").fields_get().items():
+                if self.env[model]._fields[name]._module != "ediflex_chorus":
+                    continue  # Odoo's own fields: Odoo's translation
+                texts = (field.get("string"), field.get("help"), *(label for _key, label in field.get("selection") or []))
+                if leftovers := {self._words(text) for text in texts if text} & self.english:
+                    found[f"{model}.{name}"] = sorted(leftovers)
+        self.assertFalse(found, "fields that show English to a French user")
