@@ -26,8 +26,10 @@ SELECTION = [
 EDITABLE_STATES = (DRAFT, REFUSED)
 # A refusal of its piece on Chorus Pro moves a situation in these states to CHORUS_REFUSED.
 REFUSABLE_ON_CHORUS_STATES = (PRESENTED, ACCEPTED)
-# What the project owner's people see on the portal: a draft is the contractor's own work until it is presented.
-PORTAL_STATES = (PRESENTED, REFUSED, ACCEPTED, CANCELLED)
+# What the project owner's people see on the portal: a draft is the contractor's own work until it is presented. A
+# situation whose piece a reviewer refused on Chorus Pro stays in sight (with the reason) until the contractor
+# reopens it to correct it.
+PORTAL_STATES = (PRESENTED, REFUSED, CHORUS_REFUSED, ACCEPTED, CANCELLED)
 # A situation billed the contractor's work: presented to the project owner, whatever its answer since.
 BILLED_STATES = (PRESENTED, REFUSED, CHORUS_REFUSED, ACCEPTED)
 # Can be cancelled: anything not accepted (and not cancelled already).

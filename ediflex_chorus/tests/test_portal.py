@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import file_open
+from odoo.tools.safe_eval import safe_eval
 from pypdf import PdfReader
 
 from .common import ChorusCase
@@ -244,3 +245,41 @@ class TestPortal(ChorusCase):
             self.assertFalse(sorted(texts & english), f"English on the French page {url}")
         self.assertIn("Situations de travaux", texts)
         self.assertIn("Accepter", texts)
+
+    def test_a_piece_refused_on_chorus_pro_shows_in_the_buyers_words_and_colour(self):
+        self._load_french()
+        self.owner_user.partner_id.lang = "fr_FR"
+        situation = self._presented_situation()
+        self._send()
+        deposit = self._deposits(situation)
+        self.emulator.set_status(deposit.chorus_piece_id, "REFUSEE_MOE", "Avancement du lot 2 surévalué")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(situation.state, "chorus_refused")
+        self.authenticate("owner_portal", "owner_portal")
+        self.assertEqual(self.make_jsonrpc_request("/my/counters", {"counters": ["situation_count"]})
+                         ["situation_count"], 1, "still in the body's sight while the contractor corrects it")
+        for url in ("/my/situations", f"/my/situations/{situation.id}"):
+            page = lxml_html.fromstring(self.url_open(url).text)
+            [badge] = page.xpath("//span[contains(@class, 'o_ediflex_portal_state')]")
+            self.assertEqual((badge.text_content().strip(), "text-bg-danger" in badge.get("class")),
+                             ("Refusée sur Chorus Pro", True), url)
+        texts = " ".join(page.xpath("//body//text()[normalize-space()]"))
+        self.assertIn("Avancement du lot 2 surévalué", texts)
+        self.assertIn("le titulaire corrige la situation", texts)
+        self.assertNotIn("o_ediflex_portal_accept", self.url_open(f"/my/situations/{situation.id}").text)
+
+    def test_each_state_has_the_colour_of_the_list_inside(self):
+        situation = self._presented_situation()
+        arch = self.env["ediflex.situation"].get_views([(False, "list")])["views"]["list"]["arch"]
+        [state_field] = lxml_html.fromstring(arch).xpath("//field[@name='state']")
+        decorations = {name.removeprefix("decoration-"): expr for name, expr in state_field.attrib.items()
+                       if name.startswith("decoration-")}
+        badge_of = {"muted": "secondary"}  # Odoo's muted badge is Bootstrap's secondary on the portal
+        for state, _label in situation._fields["state"].selection:
+            self.env.cr.execute("UPDATE ediflex_situation SET state = %s WHERE id = %s", (state, situation.id))
+            situation.invalidate_recordset(["state"])
+            [inside] = [badge_of.get(name, name) for name, expr in decorations.items()
+                        if safe_eval(expr, {"state": state})] or ["none"]
+            badge = lxml_html.fromstring(self.env["ir.qweb"]._render(
+                "ediflex_chorus.portal_situation_state", {"s": situation.sudo()}))
+            self.assertIn(f"text-bg-{inside}", badge.get("class"), state)
