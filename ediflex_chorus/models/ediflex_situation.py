@@ -236,7 +236,7 @@ class EdiflexSituation(models.Model):
         for situation in self:
             situation.deposit_count = len(situation.deposit_ids)
 
-    @api.depends("deposit_ids.chorus_status", "deposit_ids.state")
+    @api.depends("deposit_ids.chorus_status", "deposit_ids.state", "state", "chorus_refused_deposit_id")
     def _compute_chorus_status(self):
         for situation in self:
             last = situation.deposit_ids.sorted("id")[-1:]
@@ -244,7 +244,10 @@ class EdiflexSituation(models.Model):
             # Red only when a person must act; a passing failure retried on its own is told apart (amber).
             retrying = situation.deposit_ids.filtered(
                 lambda d: d.state == states.ERROR and d.retryable and d.next_attempt_date)
-            waiting = situation.deposit_ids - retrying
+            # The refusal on Chorus Pro has its own banner, which says what to do: one banner, not two.
+            refused = (situation.chorus_refused_deposit_id if situation.state == "chorus_refused"
+                       else self.env["ediflex.chorus.deposit"])
+            waiting = situation.deposit_ids - retrying - refused
             situation.deposit_problem = any(
                 d.state in states.TO_HANDLE_STATES and not d.replaced_by_id for d in waiting
             )

@@ -28,6 +28,13 @@ class TestChorusRefusal(ChorusCase):
         self.assertEqual(situation.activity_ids.user_id, self.user)
         self.assertIn("Correct and Present Again", situation.activity_ids.note)
 
+    def test_a_refusal_shows_one_red_banner_the_refusals(self):
+        deposit = self._refused_on_chorus()
+        situation = deposit.situation_id
+        self.assertEqual((deposit.state, deposit.to_handle), ("refused", True), "the log still lists it to handle")
+        # The form's generic "a deposit waits for a person" banner stays hidden: the refusal's says what to do.
+        self.assertEqual((situation.state, situation.deposit_problem), ("chorus_refused", False))
+
     def test_a_refusal_by_the_project_owner_after_acceptance_moves_the_situation(self):
         deposit = self._presented()
         situation = deposit.situation_id

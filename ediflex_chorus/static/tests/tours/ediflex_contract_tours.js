@@ -110,6 +110,10 @@ registry.category("web_tour.tours").add("ediflex_chorus_refusal_tour", {
             trigger: ".alert-danger[name='chorus_refusal']:contains('Refused by Chorus Pro')",
         },
         {
+            content: "One red banner, the refusal's: not the deposit log's 'waits for a person' besides",
+            trigger: ".o_form_sheet:has(.alert-danger[name='chorus_refusal']):not(:has(.alert-danger:not([name='chorus_refusal'])))",
+        },
+        {
             content: "Correct and present again",
             trigger: ".o_statusbar_buttons button[name='action_correct']",
             run: "click",
