@@ -1,3 +1,6 @@
+import threading
+
+from odoo import SUPERUSER_ID, api
 from odoo.tests import tagged
 
 from .common import ChorusCase
@@ -54,6 +57,37 @@ class TestTours(ChorusCase):
         self.assertEqual(deposit.state, "to_send")
         self._send()
         self.assertEqual(deposit.state, "sent")
+
+    def test_the_accountants_retry_shows_its_result_without_a_refresh(self):
+        self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
+        deposit = self._presented()
+        self._send()
+        self.assertEqual(deposit.state, "rejected")
+        # The sending cron, as another worker runs it after the click's commit: it sends once the deposit is queued
+        # and the form showed it queued (the tour's sign: a mark in the accountant's signature, nothing the form
+        # reads). The tour reloads nothing after that: the open form must show "Sent" by itself.
+        done = threading.Event()
+        worker = threading.Thread(target=self._send_once_queued, args=(deposit.id, done), daemon=True)
+        worker.start()
+        try:
+            self.start_tour(self._form_url(deposit, "action_ediflex_chorus_deposit"), "ediflex_retry_result_tour",
+                            login="accountant")
+        finally:
+            done.set()
+            worker.join()
+        self.env.invalidate_all()
+        self.assertEqual(deposit.state, "sent")
+        self.assertEqual(len(self._emulator_piece(deposit.piece_number)), 1)
+
+    def _send_once_queued(self, deposit_id, done):
+        while not done.is_set():
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                seen = "to_send seen" in str(env["res.users"].browse(self.accountant.id).signature)
+                if seen and env["ediflex.chorus.deposit"].browse(deposit_id).state == "to_send":
+                    env["ediflex.chorus.connector"]._cron_send_deposits()
+                    return
+            done.wait(0.2)
 
     def test_the_log_graph_paints_each_state_in_its_colour(self):
         self._presented()

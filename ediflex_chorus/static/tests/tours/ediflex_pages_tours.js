@@ -1,4 +1,6 @@
+import { rpc } from "@web/core/network/rpc";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 
 // The pages of issue 16, each started by ediflex_chorus/tests/test_pages.py.
 
@@ -39,6 +41,34 @@ registry.category("web_tour.tours").add("ediflex_portal_thread_tour", {
         {
             content: "The answer shows in the thread",
             trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Message-body:contains('we check it this week')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("ediflex_retry_result_tour", {
+    steps: () => [
+        {
+            content: "The deposit was rejected",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Rejected')",
+        },
+        {
+            content: "The accountant retries it",
+            trigger: ".o_statusbar_buttons button[name='action_retry']",
+            run: "click",
+        },
+        {
+            content: "It is queued; the test's stand-in for the sending cron waits for this sign that the form shows it",
+            trigger: ".o_statusbar_status:has(button.o_arrow_button_current:contains('To Send'))",
+            run: () => rpc("/web/dataset/call_kw/res.users/write", {
+                model: "res.users", method: "write", args: [[user.userId], { signature: "<p>to_send seen</p>" }],
+                kwargs: {},
+            }),
+        },
+        {
+            // No reload, no click: the form reads the deposit again while it is on its way.
+            content: "The result shows by itself once the sending cron has sent it",
+            trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Sent')",
+            timeout: 60000,
         },
     ],
 });
