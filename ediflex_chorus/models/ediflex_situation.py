@@ -245,7 +245,7 @@ class EdiflexSituation(models.Model):
             retrying = situation.deposit_ids.filtered(
                 lambda d: d.state == states.ERROR and d.retryable and d.next_attempt_date)
             # The refusal on Chorus Pro has its own banner, which says what to do: one banner, not two.
-            refused = (situation.chorus_refused_deposit_id if situation.state == "chorus_refused"
+            refused = (situation.chorus_refused_deposit_id if situation.state == situation_states.CHORUS_REFUSED
                        else self.env["ediflex.chorus.deposit"])
             waiting = situation.deposit_ids - retrying - refused
             situation.deposit_problem = any(

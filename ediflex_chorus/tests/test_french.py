@@ -154,7 +154,8 @@ class TestFrenchEverywhere(ChorusCase):
             for name, field in self.env[model].with_context(lang="fr_FR").fields_get().items():
                 if self.env[model]._fields[name]._module != "ediflex_chorus":
                     continue  # Odoo's own fields: Odoo's translation
-                texts = (field.get("string"), field.get("help"), *(label for _key, label in field.get("selection") or []))
+                choices = [label for _key, label in field.get("selection") or []]
+                texts = (field.get("string"), field.get("help"), *choices)
                 if leftovers := {self._words(text) for text in texts if text} & self.english:
                     found[f"{model}.{name}"] = sorted(leftovers)
         self.assertFalse(found, "fields that show English to a French user")
