@@ -481,11 +481,14 @@ class EdiflexSituation(models.Model):
     def _chorus_responsible(self):
         """Who acts on this situation now: its responsible, or whoever presented it last if the responsible left."""
         self.ensure_one()
-        presenters = self.deposit_ids.sorted("id", reverse=True).create_uid
-        for user in self.user_id | presenters | self.create_uid:
-            if user.active and not user.share and self.company_id in user.company_ids \
+        # Read as superuser: whoever acts (an approver of one company) may not read the other companies of the
+        # users weighed here; only who gets the activity comes out of it.
+        situation = self.sudo()
+        presenters = situation.deposit_ids.sorted("id", reverse=True).create_uid
+        for user in situation.user_id | presenters | situation.create_uid:
+            if user.active and not user.share and situation.company_id in user.company_ids \
                     and user.has_group("ediflex_chorus.group_situation_user"):
-                return user
+                return user.with_env(self.env)
         return self.env.user
 
     # ------------------------------------------------------------------ the project owner's portal

@@ -80,6 +80,17 @@ class TestBanners(ChorusCase):
         self._send()
         self.assertEqual(situation.activity_ids.user_id, self.user, "the presenter, not the archived responsible")
 
+    def test_an_approver_of_one_company_refuses_a_situation_of_a_user_of_two(self):
+        # The responsible also works for a company the approver cannot see: the refusal still reaches them.
+        other = self.env["res.company"].create({"name": "Other works company"})
+        self.user.company_ids |= other
+        situation = self._situation()
+        situation.with_user(self.user).action_present()
+        self.approver.company_ids = self.company
+        situation.with_user(self.approver).with_context(allowed_company_ids=self.company.ids).action_refuse("No")
+        self.assertEqual(situation.state, "refused")
+        self.assertEqual(situation.activity_ids.user_id, self.user)
+
     def test_the_accountant_retries_and_a_situation_user_is_told_whom_to_ask(self):
         self.emulator.inject("works_submit", "business_error", code=20002, label="Marché inconnu")
         deposit = self._presented()
