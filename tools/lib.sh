@@ -180,6 +180,16 @@ ensure_addon_dependencies() {
     "$1" -c "import facturx"
 }
 
+ensure_bridge_dependencies() {
+    # The Python dependencies of the modules the bridge's tests install beside it (account_peppol's phonenumbers),
+    # into Odoo's Python when missing, as for the addon's own.
+    if ! "$1" -c "import phonenumbers" 2>/dev/null; then
+        echo "installing phonenumbers into $1 (account_peppol's dependency)"
+        "$1" -m pip install -q --disable-pip-version-check phonenumbers >/dev/null 2>&1
+    fi
+    "$1" -c "import phonenumbers"
+}
+
 require_odoo() {
     # What `make run` and `make odoo-pytest` need before they start: an Odoo 18 (brought when missing), its
     # PostgreSQL, the addon's Python dependencies, the tests' Python and var/; each missing piece stops the command.

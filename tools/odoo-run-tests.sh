@@ -56,7 +56,11 @@ if [ -n "$leaks" ]; then
     echo "SECRETS FOUND IN THE LOGS OF THE RUN:"
     echo "$leaks"
 fi
+# ediflex_chorus alone: this database never had Accounting, so the install, the upgrade and the tests above show
+# that nothing changes for a company without it (the bridge's tests run on a database of their own).
+account_state=$(psql -d "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'account'" 2>/dev/null)
+echo "ediflex_chorus installed, upgraded and tested without Accounting (module account: ${account_state:-absent})"
 summary=$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log" | tail -1)
 echo "${summary:-no Odoo test summary found}"
-[ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ "$pytest_rc" = 0 ] && [ -z "$own_problems" ] && [ -z "$leaks" ] \
+[ "$account_state" != installed ] && [ "$install_rc" = 0 ] && [ "$update_rc" = 0 ] && [ "$pytest_rc" = 0 ] && [ -z "$own_problems" ] && [ -z "$leaks" ] \
     && [ -n "$summary" ] && grep -qE ' 0 failed, 0 error\(s\)' <<<"$summary"

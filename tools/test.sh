@@ -84,6 +84,31 @@ odoo_tests() {
     return "$rc"
 }
 
+bridge_tests() {
+    # The bridge ediflex_chorus_account on a database of its own, with the French chart and Peppol.
+    banner "the bridge's Odoo tests (real Odoo 18, ediflex_chorus_account with l10n_fr_account and account_peppol)"
+    if [[ $odoo_status == SKIPPED* ]] || [ -z "${test_python:-}" ]; then
+        bridge_status="SKIPPED: ${odoo_status#SKIPPED: }"
+        return 0
+    fi
+    if ! ensure_bridge_dependencies "$odoo_python"; then
+        bridge_status="FAILED: phonenumbers (account_peppol's dependency) could not be installed into $odoo_python"
+        bridge_failed=1
+        return 1
+    fi
+    "$here/tools/odoo-run-bridge-tests.sh" "$test_python" "$ODOO_PATH" "ediflex_bridge_test_$$" "$log_dir/bridge.log"
+    local rc=$? summary
+    summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$log_dir/bridge.log" | tail -1)
+    read -r bridge_failed bridge_errors bridge_ran <<<"$(sed -E 's/([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests/\1 \2 \3/' <<<"${summary:-0 failed, 0 error(s) of 0 tests}")"
+    bridge_failed=$((bridge_failed + bridge_errors))
+    bridge_passed=$((bridge_ran - bridge_failed))
+    # A run that tested nothing, or failed outside the tests (install, the bridge's own warnings), fails.
+    if [ "$rc" != 0 ] && [ "$bridge_failed" = 0 ]; then bridge_failed=1; fi
+    [ "$bridge_ran" != 0 ] || { bridge_failed=1 rc=1; }
+    bridge_status="RAN: $bridge_ran Odoo tests, $bridge_failed failed (log: $log_dir/bridge.log)"
+    return "$rc"
+}
+
 soak_tests() {
     # The short crash, concurrency and fault suite against real Odoo servers (the full one is `make soak`).
     banner "crashes, concurrency and faults, short (tests_soak/, real Odoo 18 servers)"
@@ -125,10 +150,12 @@ plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
 dist_passed=0 dist_failed=0 dist_status="not run"
 pytest_passed=0 pytest_failed=0 pytest_status="not run" browser_status="chromium ready"
 soak_passed=0 soak_failed=0 soak_status="not run"
+bridge_ran=0 bridge_passed=0 bridge_failed=0 bridge_status="not run"
 timings=()
 timed() { local start=$SECONDS; "$@"; local rc=$?; timings+=(" ${1%_tests} $((SECONDS - start))"); return "$rc"; }
 timed plain_tests; plain_rc=$?
 timed odoo_tests; odoo_rc=$?
+timed bridge_tests; bridge_rc=$?
 timed dist_tests; dist_rc=$?
 timed soak_tests; soak_rc=$?
 lint_failed=0
@@ -138,6 +165,7 @@ banner "summary"
 echo "plain tests: ${plain_summary:-none}"
 echo "Odoo tests:  $odoo_status"
 echo "pytest-odoo: $pytest_status"
+echo "bridge:      $bridge_status"
 echo "wheel:       $dist_status"
 echo "tours:       $browser_status"
 echo "soak:        $soak_status"
@@ -157,10 +185,11 @@ if [[ $odoo_status == SKIPPED* ]]; then
     echo "!!! WARNING: THE ADDON'S ODOO TESTS WERE SKIPPED: only the core was tested !!!"
     echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
 fi
-total_failed=$((plain_failed + odoo_failed + pytest_failed + dist_failed + soak_failed + lint_failed))
+total_failed=$((plain_failed + odoo_failed + pytest_failed + bridge_failed + dist_failed + soak_failed + lint_failed))
 if [ "$plain_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$odoo_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$soak_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
+if [ "$bridge_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
 if [ "$dist_rc" != 0 ] && [ "$total_failed" = 0 ]; then total_failed=1; fi
-echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed + dist_passed + soak_passed)) passed, $total_failed failed"
-[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ] && [ "$dist_rc" = 0 ] && [ "$soak_rc" = 0 ] && [ "$lint_failed" = 0 ]
+echo "$((plain_passed + odoo_ran - odoo_failed + pytest_passed + bridge_passed + dist_passed + soak_passed)) passed, $total_failed failed"
+[ "$plain_rc" = 0 ] && [ "$odoo_rc" = 0 ] && [ "$bridge_rc" = 0 ] && [ "$dist_rc" = 0 ] && [ "$soak_rc" = 0 ] && [ "$lint_failed" = 0 ]
