@@ -41,9 +41,35 @@ class AccountMove(models.Model):
     @api.depends("ediflex_retention_amount", "ediflex_retention_account_id")
     def _compute_needed_terms(self):
         # The retention is not due with the rest: one more receivable line, on its own account and date.
-        super()._compute_needed_terms()
+        result = super()._compute_needed_terms()
         for move in self.filtered(lambda m: m.ediflex_retention_amount and m.needed_terms):
             move.needed_terms = move._ediflex_terms_with_retention(dict(move.needed_terms))
+        return result
+
+    @api.depends("ediflex_retention_amount")
+    def _compute_invoice_date_due(self):
+        # The invoice is due when the situation's payment is, not when the retention is given back a year later.
+        result = super()._compute_invoice_date_due()
+        for move in self.filtered(lambda m: m.ediflex_retention_amount and m.needed_terms):
+            dates = [key["date_maturity"] for key, values in move.needed_terms.items()
+                     if key and key["date_maturity"] and "account_id" not in values]
+            if dates:
+                move.invoice_date_due = max(dates)
+        return result
+
+    def _ediflex_set_due_date(self, due):
+        """The situation's payment (not the retention) falls due on ``due``: the invoice and its receivable line."""
+        for move in self.filtered(lambda m: due and m.state != "cancel" and m.invoice_date_due != due):
+            if move.state != "posted":  # a draft: Odoo makes its lines again from the due date
+                move.invoice_date_due = due
+                continue
+            # Posted: the receivable line's due date only, as Accounting lets a user change it on a posted entry;
+            # no line is made again (the amounts and accounts stay as posted).
+            lines = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            lines -= move._ediflex_retention_line()
+            quiet = move.with_context(skip_invoice_sync=True)
+            lines.with_context(skip_invoice_sync=True).date_maturity = due
+            quiet.invoice_date_due = due
 
     def _ediflex_terms_with_retention(self, terms):
         self.ensure_one()

@@ -1,3 +1,4 @@
+from datetime import timedelta
 from decimal import Decimal
 
 from odoo import Command, api, fields, models
@@ -16,9 +17,20 @@ class EdiflexSituation(models.Model):
 
     invoice_ids = fields.One2many("account.move", "ediflex_situation_id", string="Invoices", readonly=True)
     invoice_id = fields.Many2one(
-        "account.move", string="Invoice", compute="_compute_invoice_id",
+        "account.move", compute="_compute_invoice_id",
         help="The customer invoice made from the situation when it was accepted.",
     )
+
+    interest_invoice_id = fields.Many2one(
+        "account.move", readonly=True, copy=False,
+        help="The customer invoice of the late-payment interest and the recovery indemnity of this situation.",
+    )
+    interest_invoiced = fields.Boolean(compute="_compute_interest_invoiced")
+
+    @api.depends("interest_invoice_id.state")
+    def _compute_interest_invoiced(self):
+        for situation in self:
+            situation.interest_invoiced = bool(situation.interest_invoice_id.filtered(lambda m: m.state != "cancel"))
 
     @api.depends("invoice_ids.state")
     def _compute_invoice_id(self):
@@ -47,6 +59,75 @@ class EdiflexSituation(models.Model):
         return {
             "type": "ir.actions.act_window", "res_model": "account.move", "view_mode": "form",
             "res_id": self.invoice_id.id, "views": [(False, "form")],
+        }
+
+    def action_view_interest_invoice(self):
+        """Open the invoice of the late-payment interest."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window", "res_model": "account.move", "view_mode": "form",
+            "res_id": self.interest_invoice_id.id, "views": [(False, "form")],
+        }
+
+    def action_invoice_late_interest(self):
+        """Invoice the late-payment interest and the recovery indemnity the payment clock computed, once."""
+        self.ensure_one()
+        if self.interest_invoiced:
+            raise UserError(self.env._(
+                "The late-payment interest of the situation %(name)s is already invoiced (%(invoice)s): cancel that "
+                "invoice first to make another.", name=self.name, invoice=self.interest_invoice_id.name))
+        if self.late_interest <= 0 and self.late_indemnity <= 0:
+            raise UserError(self.env._(
+                "The situation %(name)s owes no late-payment interest: Chorus Pro shows it paid on time, not paid "
+                "yet, or no ECB rate is known for the half-year the interest started in.", name=self.name))
+        self._ediflex_check_currency()
+        situation = self.sudo().with_company(self.company_id)
+        # Written first: a second click at the same time waits on this row and then finds the invoice.
+        situation.interest_invoice_id = invoice = situation.env["account.move"].create(
+            situation._ediflex_interest_invoice_values())
+        invoice.action_post()
+        situation._message_log(body=self.env._("Late-payment interest invoiced: %(invoice)s.", invoice=invoice.name))
+        return self.action_view_interest_invoice()
+
+    def _ediflex_interest_invoice_values(self):
+        self.ensure_one()
+        deposit = self.payment_deposit_id
+        journal = self._ediflex_journal()
+        company = self.company_id
+        # In the public body's language (the invoice is its document), else the company's.
+        env = self.with_context(lang=self.owner_id.lang or company.partner_id.lang).env
+        lines = []
+        if self.late_interest > 0:
+            lines.append({
+                "name": env._(
+                    "Late-payment interest on the piece %(piece)s of contract %(contract)s: %(days)s days late "
+                    "(due %(due)s, paid %(paid)s) at %(rate)s%% on %(base)s EUR", piece=deposit.piece_number,
+                    contract=self.contract_number, days=deposit.payment_days_late,
+                    due=format_date(env, deposit.payment_due_date), paid=format_date(env, deposit.payment_date),
+                    rate=f"{deposit.late_rate:.2f}", base=f"{deposit.amount_due:.2f}"),
+                "price_unit": self.late_interest,
+                "account_id": company._ediflex_claim_account("interest", journal).id,
+            })
+        if self.late_indemnity > 0:
+            lines.append({
+                "name": env._("Fixed recovery indemnity (Code de la commande publique, D2192-35), piece %(piece)s",
+                              piece=deposit.piece_number),
+                "price_unit": self.late_indemnity,
+                "account_id": company._ediflex_claim_account("indemnity", journal).id,
+            })
+        return {
+            "move_type": "out_invoice",
+            "company_id": company.id,
+            "journal_id": journal.id,
+            "partner_id": self.owner_id.id,
+            "currency_id": self.env.ref("base.EUR").id,
+            "invoice_date": fields.Date.context_today(self),
+            "ref": f"{self.contract_number} - {self.name}",
+            "invoice_origin": self.name,
+            "invoice_user_id": self.user_id.id,
+            # Interest and indemnity are damages, outside the scope of VAT.
+            "invoice_line_ids": [Command.create(dict(line, quantity=1.0, tax_ids=[Command.clear()]))
+                                 for line in lines],
         }
 
     def _ediflex_accepted_deposit(self):
@@ -91,6 +172,9 @@ class EdiflexSituation(models.Model):
             "partner_id": self.owner_id.id,
             "currency_id": self.env.ref("base.EUR").id,
             "invoice_date": self.date,
+            # The public body's payment period (issue 17's payment clock), never a payment term of the customer's.
+            "invoice_payment_term_id": False,
+            "invoice_date_due": self._ediflex_due_date(),
             "ref": f"{self.contract_number} - {self.name}",
             "invoice_origin": self.name,
             "invoice_user_id": self.user_id.id,
@@ -100,6 +184,19 @@ class EdiflexSituation(models.Model):
             "ediflex_retention_account_id": company._ediflex_retention_account(self.owner_id).id,
             "invoice_line_ids": lines,
         }
+
+    def _ediflex_due_date(self):
+        """When the public body must pay: the payment clock's due date once Chorus Pro dated the request, else
+        (not deposited yet, or Chorus Pro not used) the same period counted from the situation's date."""
+        self.ensure_one()
+        if self.payment_due_date:
+            return self.payment_due_date
+        clock = self.payment_deposit_id
+        if clock and clock.payment_start_date:
+            # The period is interrupted (the buyer asked for documents): it stays where it was until it restarts.
+            return False
+        days = self.owner_id._chorus_payment_period(self.contract_id.payment_period_days or None)
+        return self.date + timedelta(days=days)
 
     def _ediflex_invoice_line(self, vat):
         """The invoice line of the period's amounts at one VAT rate (``vat``, the core's VatLine)."""

@@ -108,6 +108,72 @@ class TestSituationInvoice(SituationInvoiceCase):
         self.assertEqual(invoice.amount_residual, 377.5)
         self.assertEqual(invoice.payment_state, "partial")
 
+    def _receivables(self, invoice):
+        """(the line of what is due now, the retention's line) of a situation invoice."""
+        retention = invoice._ediflex_retention_line()
+        return invoice.line_ids.filtered(lambda line: line.display_type == "payment_term") - retention, retention
+
+    def test_the_invoice_falls_due_with_the_public_bodys_period_then_chorus_pros_clock(self):
+        # A hospital pays within 50 days; the 30 days end of month payment term it has in Odoo is not the law's.
+        self.owner.chorus_buyer_type = "hospital"
+        self.owner.with_company(self.fr_company).property_payment_term_id = self.env.ref(
+            "account.account_payment_term_30days")
+        situation = self._accepted()
+        invoice = situation.invoice_id
+        due, retention = self._receivables(invoice)
+        # Not deposited yet: the period counted from the situation's date.
+        self.assertFalse(invoice.invoice_payment_term_id)
+        self.assertEqual(invoice.invoice_date_due, situation.date + timedelta(days=50))
+        self.assertEqual(due.date_maturity, situation.date + timedelta(days=50))
+        self.assertEqual(retention.date_maturity, situation.date + relativedelta(months=12))
+        # Chorus Pro dates the payment request (the A4's deposit): the follow-up moves the due date to its clock.
+        self._send()
+        self.connector._cron_fetch_statuses()
+        a4 = self._deposits(situation).filtered(lambda d: d.frame == "A4")
+        self.assertTrue(a4.chorus_deposit_date)
+        self.assertNotEqual(a4.chorus_deposit_date, situation.date)
+        self.assertEqual(situation.payment_due_date, a4.chorus_deposit_date + timedelta(days=50))
+        self.assertEqual(invoice.state, "posted")
+        self.assertEqual(invoice.invoice_date_due, situation.payment_due_date)
+        self.assertEqual(due.date_maturity, situation.payment_due_date)
+        self.assertEqual(retention.date_maturity, situation.date + relativedelta(months=12))
+        self.assertEqual((due.debit, retention.debit), (7172.5, 377.5))
+
+    def test_a_situation_accepted_after_its_deposit_is_due_on_the_clocks_date(self):
+        situation = self._situation()
+        situation.action_present()
+        self._send()
+        self.connector._cron_fetch_statuses()
+        self.assertTrue(situation.payment_due_date)
+        situation.with_user(self.approver).action_accept()
+        invoice = situation.invoice_id
+        self.assertEqual(invoice.invoice_date_due, situation.payment_due_date)
+        self.assertEqual(self._receivables(invoice)[0].date_maturity, situation.payment_due_date)
+
+    def _payment_ordered_on(self, frame):
+        """An accepted situation whose ``frame`` piece Chorus Pro says is paid (mise en paiement), followed up."""
+        situation = self._accepted()
+        self._send()
+        self.connector._cron_fetch_statuses()
+        deposit = self._deposits(situation).filtered(lambda d: d.frame == frame)
+        self.assertTrue(self._piece_id(deposit))
+        self.assertFalse(situation.invoice_id.ediflex_expected_payment_date)
+        self.emulator.set_status(self._piece_id(deposit), "MISE_EN_PAIEMENT")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.chorus_status, "MISE_EN_PAIEMENT")
+        return situation, deposit
+
+    def test_payment_released_on_the_accepted_copy_sets_the_expected_date(self):
+        situation, a6 = self._payment_ordered_on("A6")
+        released_on = fields.Datetime.to_datetime(a6.chorus_status_date or a6.chorus_checked_date)
+        self.assertEqual(situation.invoice_id.ediflex_expected_payment_date, (released_on + timedelta(days=2)).date())
+
+    def test_payment_released_on_the_draft_statement_sets_the_expected_date(self):
+        # UNCERTAIN which piece Chorus Pro says it on (the core reads both): the A4's status counts too.
+        situation, a4 = self._payment_ordered_on("A4")
+        released_on = fields.Datetime.to_datetime(a4.chorus_status_date or a4.chorus_checked_date)
+        self.assertEqual(situation.invoice_id.ediflex_expected_payment_date, (released_on + timedelta(days=2)).date())
+
     def test_non_euro_company_is_refused_clearly(self):
         usd = self.env.ref("base.USD")
         usd.active = True
@@ -133,3 +199,57 @@ class TestSituationInvoice(SituationInvoiceCase):
         # Chorus Pro is not enabled for this company: no deposit, the same report gives the accepted copy.
         self.assertFalse(situation.deposit_ids)
         self.assertTrue(invoice.invoice_pdf_report_id.raw.startswith(b"%PDF"))
+
+    def _paid_late(self, situation):
+        """The A4 of ``situation`` dated by Chorus Pro and paid 30 days late, booked as the follow-up books it (the
+        core's worked example: 7,410.00 x 10.15 % x 30 / 365 = 61.82, and the 40 EUR indemnity)."""
+        a4 = self._deposits(situation).filtered(lambda d: d.frame == "A4")
+        a4.partner_id.chorus_buyer_type = "local"
+        a4.write({"state": "received", "chorus_deposit_date": "2026-01-10", "amount_due": 7410.0})
+        self.env["ediflex.chorus.status.history"].create({
+            "deposit_id": a4.id, "status": "MISE_EN_PAIEMENT", "status_date": "2026-03-11 10:00:00"})
+        return a4
+
+    def test_late_interest_is_invoiced_in_one_click_and_never_twice(self):
+        situation = self._accepted()
+        self.assertFalse(situation.late_interest)
+        with self.assertRaisesRegex(UserError, "owes no late-payment interest"):
+            situation.action_invoice_late_interest()
+        self._paid_late(situation)
+        self.assertAlmostEqual(situation.late_interest, 61.82, places=2)
+        action = situation.action_invoice_late_interest()
+        interest = situation.interest_invoice_id
+        self.assertEqual((action["res_model"], action["res_id"]), ("account.move", interest.id))
+        self.assertEqual((interest.move_type, interest.state), ("out_invoice", "posted"))
+        self.assertEqual((interest.partner_id, interest.company_id), (self.owner, self.fr_company))
+        self.assertEqual(interest.currency_id.name, "EUR")
+        self.assertFalse(interest.ediflex_situation_id, "an ordinary invoice, not the works piece")
+        self.assertEqual(situation.invoice_id.ediflex_situation_id, situation, "the situation's invoice stays")
+        lines = interest.invoice_line_ids.sorted("price_unit")
+        self.assertEqual(lines.mapped("price_unit"), [40.0, 61.82])
+        self.assertEqual(lines.mapped("account_id.code"), ["758000", "763100"])
+        self.assertFalse(lines.tax_ids, "damages are outside the scope of VAT")
+        self.assertIn("30", lines[1].name)
+        self.assertEqual((interest.amount_tax, interest.amount_total), (0.0, 101.82))
+        with self.assertRaisesRegex(UserError, "already invoiced"):
+            situation.action_invoice_late_interest()
+        self.assertEqual(self.env["account.move"].search_count([("invoice_origin", "=", situation.name),
+                                                                ("amount_total", "=", 101.82)]), 1)
+        # Cancelled (a mistake), it may be made again, once.
+        interest.button_draft()
+        interest.button_cancel()
+        situation.action_invoice_late_interest()
+        self.assertNotEqual(situation.interest_invoice_id, interest)
+        self.assertEqual(situation.interest_invoice_id.state, "posted")
+
+    def test_late_interest_on_the_configured_accounts(self):
+        accounts = self.env["account.account"].create([{
+            "code": code, "name": name, "account_type": "income_other", "company_ids": [self.fr_company.id],
+        } for code, name in (("763900", "Intérêts moratoires marchés publics"), ("758900", "Indemnités 40 EUR"))])
+        self.fr_company.write({"ediflex_interest_account_id": accounts[0].id,
+                               "ediflex_indemnity_account_id": accounts[1].id})
+        situation = self._accepted()
+        self._paid_late(situation)
+        situation.action_invoice_late_interest()
+        self.assertEqual(situation.interest_invoice_id.invoice_line_ids.sorted("price_unit").account_id.mapped("code"),
+                         ["758900", "763900"])

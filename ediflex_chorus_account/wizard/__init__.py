@@ -1,0 +1,1 @@
+from . import account_move_send_wizard
