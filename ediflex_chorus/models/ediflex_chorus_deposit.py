@@ -26,7 +26,9 @@ FRAMES = [
     ("A7", "A7 Final draft"),
     ("A8", "A8 Final statement"),
     ("A10", "A10 Subcontractor draft"),
+    ("A11", "A11 Subcontractor final draft"),
     ("A13", "A13 Co-contractor draft"),
+    ("A14", "A14 Co-contractor final draft"),
 ]
 # Chorus Pro's statuses of works pieces (shared notes, section 5) as a reader can understand them.
 CHORUS_STATUSES = [
@@ -55,6 +57,8 @@ CHORUS_STATUSES = [
 WANTED_SITUATION_STATES = {
     "A4": situation_states.PRESENTED_COPY_STATES, "A7": situation_states.PRESENTED_COPY_STATES,
     "A6": situation_states.ACCEPTED_COPY_STATES, "A8": situation_states.ACCEPTED_COPY_STATES,
+    "A10": situation_states.PRESENTED_COPY_STATES, "A11": situation_states.PRESENTED_COPY_STATES,
+    "A13": situation_states.PRESENTED_COPY_STATES, "A14": situation_states.PRESENTED_COPY_STATES,
 }
 # Automatic retries of transient failures: after MAX_ATTEMPTS a human decides (Retry button).
 MAX_ATTEMPTS = 8
@@ -415,7 +419,9 @@ class EdiflexChorusDeposit(models.Model):
         problems, todo = [], []
         for situation in situations.filtered(lambda s: s.company_id.chorus_enabled):
             company = situation.company_id
-            frame = works.frame_for(step, situation.kind == "final")
+            frame = works.frame_for(step, situation.kind == "final", situation.chorus_role or works.ROLE_MAIN)
+            if frame is None:
+                continue  # a co-contractor's or subcontractor's acceptance deposits no piece (works.ROLE_ACCEPTANCE)
             document = situation._chorus_render_pdf(frame)
             core = situation._chorus_situation(document, situation._chorus_piece_number(frame))
             found = checks.check_situation(core, frame, company.chorus_environment == "production",

@@ -2,8 +2,18 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import date_utils
 
-from ..chorus import situation_states
+from ..chorus import situation_states, works
 from .ediflex_situation_line import item_key
+
+# The company's role in a contract (issue 18): it chooses the Chorus Pro frames and the partner its pieces name.
+ROLE_SELECTION = [
+    (works.ROLE_MAIN, "Main contractor"),
+    (works.ROLE_COCONTRACTOR, "Co-contractor (joint venture)"),
+    (works.ROLE_SUBCONTRACTOR, "Subcontractor with direct payment"),
+]
+ROLE_HELP = ("How the company takes part in the contract; it chooses the Chorus Pro frames of the situations: A4, A6, "
+             "A7 and A8 as main contractor, A13 and A14 as co-contractor of a joint venture, A10 and A11 as "
+             "subcontractor paid directly by the public buyer.")
 
 
 class EdiflexContract(models.Model):
@@ -38,6 +48,21 @@ class EdiflexContract(models.Model):
     )
     manager_service_id = fields.Many2one(
         "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]"
+    )
+    chorus_role = fields.Selection(ROLE_SELECTION, string="Company's Role", required=True, default=works.ROLE_MAIN,
+                                   tracking=True, help=ROLE_HELP)
+    main_contractor_id = fields.Many2one(
+        "res.partner", tracking=True, check_company=True,
+        help="Titulaire du marché: a subcontractor's situations go to it first for validation.",
+    )
+    mandatary_id = fields.Many2one(
+        "res.partner", tracking=True, check_company=True,
+        help="Mandataire du groupement: a co-contractor's situations name it.",
+    )
+    partner_service_id = fields.Many2one(
+        "ediflex.chorus.service", string="Partner's Service",
+        domain="[('partner_id', 'in', (main_contractor_id, mandatary_id))]",
+        help="The Chorus Pro service of the main contractor or of the mandatary that receives the situations.",
     )
     retention_rate = fields.Float(
         string="Retention Rate (%)", default=5.0, digits=(5, 2), tracking=True,

@@ -7,12 +7,19 @@ from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 from ..chorus import checks, situation_states, states, works
+from .ediflex_contract import ROLE_HELP, ROLE_SELECTION
 from .notification import notification
 
 LOCKED_FIELDS = {
     "contract_id", "kind", "contract_number", "commitment_number", "owner_id", "owner_service_id", "manager_id",
-    "manager_service_id", "number", "date", "period_start", "period_end", "line_ids", "retention_rate", "company_id",
+    "manager_service_id", "chorus_role", "main_contractor_id", "mandatary_id", "partner_service_id", "number", "date",
+    "period_start", "period_end", "line_ids", "retention_rate", "company_id",
 }
+
+
+def _shorts(frames):
+    """The short codes ("A4") of ``frames``, as deposits store them."""
+    return [frame.short for frame in frames]
 
 
 class EdiflexSituation(models.Model):
@@ -66,6 +73,27 @@ class EdiflexSituation(models.Model):
     manager_service_id = fields.Many2one(
         "ediflex.chorus.service", string="Project Manager Service", domain="[('partner_id', '=', manager_id)]",
         compute="_compute_from_contract", store=True, readonly=False, precompute=True,
+    )
+    # The contract's role when the contract is chosen; a draft situation may change it (issue 18).
+    chorus_role = fields.Selection(
+        ROLE_SELECTION, string="Company's Role", required=True, tracking=True, help=ROLE_HELP,
+        compute="_compute_role_from_contract", store=True, readonly=False, precompute=True,
+    )
+    main_contractor_id = fields.Many2one(
+        "res.partner", tracking=True, check_company=True,
+        compute="_compute_role_from_contract", store=True, readonly=False, precompute=True,
+        help="Titulaire du marché: the situation of its subcontractor goes to it first for validation.",
+    )
+    mandatary_id = fields.Many2one(
+        "res.partner", tracking=True, check_company=True,
+        compute="_compute_role_from_contract", store=True, readonly=False, precompute=True,
+        help="Mandataire du groupement: a co-contractor's situation names it.",
+    )
+    partner_service_id = fields.Many2one(
+        "ediflex.chorus.service", string="Partner's Service",
+        domain="[('partner_id', 'in', (main_contractor_id, mandatary_id))]",
+        compute="_compute_role_from_contract", store=True, readonly=False, precompute=True,
+        help="The Chorus Pro service of the main contractor or of the mandatary that receives the situation.",
     )
     user_id = fields.Many2one(
         "res.users", string="Responsible", default=lambda self: self.env.user, tracking=True, check_company=True,
@@ -160,6 +188,22 @@ class EdiflexSituation(models.Model):
                 "retention_rate": contract.retention_rate,
             })
 
+    @api.depends("contract_id")
+    def _compute_role_from_contract(self):
+        # Apart from _compute_from_contract: adding these fields computes them alone on existing situations, which
+        # take their contract's role (main contractor for every contract made before the roles).
+        for situation in self:
+            contract = situation.contract_id
+            if not contract:
+                situation.chorus_role = situation.chorus_role or works.ROLE_MAIN
+                continue
+            situation.update({
+                "chorus_role": contract.chorus_role,
+                "main_contractor_id": contract.main_contractor_id,
+                "mandatary_id": contract.mandatary_id,
+                "partner_service_id": contract.partner_service_id,
+            })
+
     @api.onchange("contract_id")
     def _onchange_contract_id(self):
         # A new situation of a contract is its next one: number, period, and its lots at the previous progress.
@@ -200,6 +244,8 @@ class EdiflexSituation(models.Model):
             "commitment_number": self.commitment_number, "owner_id": self.owner_id.id,
             "owner_service_id": self.owner_service_id.id, "manager_id": self.manager_id.id,
             "manager_service_id": self.manager_service_id.id, "retention_rate": self.retention_rate,
+            "chorus_role": self.chorus_role, "main_contractor_id": self.main_contractor_id.id,
+            "mandatary_id": self.mandatary_id.id, "partner_service_id": self.partner_service_id.id,
             "lot_ids": [Command.create({"sequence": line.sequence, "code": line.code, "name": line.name,
                                         "amount": line.contract_amount, "vat_rate": line.vat_rate})
                         for line in self.line_ids],
@@ -304,6 +350,10 @@ class EdiflexSituation(models.Model):
     def _deposit_news(self, deposits):
         if deposits:
             return self.env._("Its copy is sent to Chorus Pro in a moment: follow it in the Chorus Pro tab.")
+        if self.company_id.filtered("chorus_enabled"):
+            # A co-contractor's or subcontractor's acceptance deposits no piece (works.ROLE_ACCEPTANCE).
+            return self.env._("Nothing is deposited on Chorus Pro for this step: the piece presented goes on through "
+                              "the project manager and the project owner there.")
         return self.env._("Chorus Pro is not enabled for this company: nothing is sent.")
 
     def action_reset_to_draft(self):
@@ -405,8 +455,22 @@ class EdiflexSituation(models.Model):
             period_end=self.period_end, final=self.kind == "final", contractor=contractor, contract=contract,
             lines=tuple(line._chorus_line() for line in self.line_ids),
             retention_rate=Decimal(str(self.retention_rate or 0)), document=document,
-            currency=self.currency_id.name or "EUR",
+            currency=self.currency_id.name or "EUR", role=self.chorus_role or works.ROLE_MAIN,
+            partner=self._chorus_role_partner(),
         )
+
+    def _chorus_role_partner(self):
+        """The partner the role's pieces name (the core's Party): the main contractor of a subcontractor, the
+        mandatary of a co-contractor, else None."""
+        self.ensure_one()
+        partner = {works.ROLE_SUBCONTRACTOR: self.main_contractor_id,
+                   works.ROLE_COCONTRACTOR: self.mandatary_id}.get(self.chorus_role)
+        return partner._chorus_party(self.partner_service_id) if partner else None
+
+    def _chorus_role_statement(self):
+        """What the PDF copy says of the company's role ("Sous-traitant de X (SIRET ...), paiement direct"), or ""."""
+        self.ensure_one()
+        return works.role_statement(self.chorus_role, self._chorus_role_partner())
 
     def _chorus_owner_rules(self):
         """What the project owner requires on the pieces it receives, as Chorus Pro told it."""
@@ -543,13 +607,17 @@ class EdiflexSituation(models.Model):
     def _portal_copy(self):
         """The copy the project owner reads: the accepted one once accepted, else the last presented one."""
         self.ensure_one()
-        frames = ("A6", "A8") if self.state == situation_states.ACCEPTED else ("A4", "A7")
-        return self.deposit_ids.filtered(lambda d: d.frame in frames).sorted("id")[-1:].attachment_id
+        accepted = self.deposit_ids.filtered(lambda d: d.frame in _shorts(works.ACCEPTED_FRAMES))
+        if self.state == situation_states.ACCEPTED and accepted:
+            return accepted.sorted("id")[-1:].attachment_id
+        # A co-contractor's or subcontractor's acceptance may deposit no copy: the presented one stands.
+        presented = self.deposit_ids.filtered(lambda d: d.frame in _shorts(works.PRESENTED_FRAMES))
+        return presented.sorted("id")[-1:].attachment_id
 
     def _presentation_deposited(self):
         """Whether Chorus Pro has the presented copy (the e-mail says it is on its way until then)."""
         self.ensure_one()
-        return any(d.frame in ("A4", "A7") and d.state in (states.SENT, states.RECEIVED, states.DONE)
+        return any(d.frame in _shorts(works.PRESENTED_FRAMES) and d.state in (states.SENT, states.RECEIVED, states.DONE)
                    for d in self.sudo().deposit_ids)
 
     def _portal_status(self):

@@ -14,6 +14,7 @@ from . import (
     test_piece_life,
     test_portal,
     test_resilience,
+    test_roles,
     test_secrets,
     test_security,
     test_situation_flow,

@@ -54,6 +54,7 @@ class TestBadInput(ChorusCase):
         service_body = self._public_body(self.seed.service_required, chorus_service_code_required=True)
         commitment_body = self._public_body(self.seed.commitment_required, chorus_commitment_required=True)
         owner, company = self.owner, self.company
+        no_siret = self.env["res.partner"].create({"name": "Entreprise sans SIRET", "is_company": True})
         return [
             # name, the French text expected, the situation's values, what to change before
             ("SIRET of 13 digits", "doit comporter 14 chiffres (13 chiffres saisis)",
@@ -87,6 +88,17 @@ class TestBadInput(ChorusCase):
              {}, lambda: company.write({"chorus_client_id": False, "chorus_client_secret": False})),
             ("missing company SIRET", "Le SIRET du titulaire du marché est manquant",
              {}, lambda: company.write({"chorus_siret": False})),
+            ("subcontractor without its main contractor", "L'entrepreneur principal (titulaire) est manquant",
+             {"chorus_role": "subcontractor"}, None),
+            ("co-contractor without the mandatary", "Le mandataire du groupement est manquant",
+             {"chorus_role": "cocontractor"}, None),
+            ("main contractor without SIRET", "Le SIRET de l'entrepreneur principal (titulaire) est manquant",
+             {"chorus_role": "subcontractor", "main_contractor_id": no_siret.id}, None),
+            ("mandatary without SIRET", "Le SIRET du mandataire du groupement est manquant",
+             {"chorus_role": "cocontractor", "mandatary_id": no_siret.id}, None),
+            ("company as its own main contractor", "ne peut pas être l'entreprise elle-même",
+             {"chorus_role": "subcontractor", "main_contractor_id": company.partner_id.id},
+             lambda: company.partner_id.write({"chorus_siret": company.chorus_siret})),
             ("company structure not looked up", "L'identifiant de structure Chorus Pro du titulaire du marché est "
              "inconnu", {}, lambda: company.write({"chorus_structure_id": 0})),
         ]
