@@ -78,6 +78,14 @@ def test_which_deposits_start_a_period():
     assert payment.request_kind(Frame.A7) is None
 
 
+def test_the_balance_runs_from_the_deposit_of_the_dgd_only():
+    # The uncertain rule is one constant: the signed DGD's deposit starts the balance's period, no final draft does.
+    assert payment.BALANCE_START_FRAME is Frame.A8
+    balance = [frame for frame in Frame if payment.request_kind(frame) is RequestKind.BALANCE]
+    assert balance == [payment.BALANCE_START_FRAME]
+    assert all(payment.request_kind(frame) is None for frame in Frame if frame.final and frame is not Frame.A8)
+
+
 def test_suspension_restarts_with_thirty_days():
     """Suspended on 20/01 with 20 days left; documents received 05/02: a new 30-day period, due 07/03."""
     clock = Clock(day(2026, 1, 10), 30, Suspension(day(2026, 1, 20), day(2026, 2, 5)))

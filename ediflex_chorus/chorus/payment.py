@@ -7,7 +7,8 @@ cent with ROUND_HALF_UP, as in works.py. Legal sources (Code de la commande publ
   60 days for public companies (R2192-11); a contract may set a shorter one, never a longer one (L2192-10);
 - it runs from the receipt of the payment request by the project owner or the project manager (R2192-12); a
   Chorus Pro deposit gives that date (the notes, section 6). For the balance of a works contract it runs from
-  the project owner's receipt of the general and final statement (DGD) (R2192-14, see the README, "Être payé");
+  the project owner's receipt of the general and final statement (DGD) (R2192-14 as far as known: UNCERTAIN, see
+  BALANCE_START_FRAME and the README, "Être payé");
 - the buyer may interrupt (suspend) the period once (R2192-27, notified as R2192-28 says); once every missing
   document is received a new period opens: 30 days, or what was left of the period when the interruption was
   notified if that is longer (R2192-29);
@@ -60,14 +61,20 @@ class RequestKind(str, Enum):
     BALANCE = "balance"  # the general and final statement (DGD): the request for the balance (solde)
 
 
-# The frames whose Chorus Pro deposit starts a payment period. An A6 (the accepted statement) or an A7 (the final
-# draft) starts none: the instalment's period ran from the A4, the balance's runs from the DGD (A8).
+# UNCERTAIN (README, "Être payé", and its uncertain facts): the start of the balance's period. The period of the
+# balance (solde) of a works contract runs from the project owner's receipt of the general and final statement (DGD),
+# CCP R2192-14 as far as we know (its wording was not found in the sources searched). The addon takes the Chorus
+# Pro deposit date of the signed DGD, this frame, as that receipt: the one place to change if the rule differs.
+BALANCE_START_FRAME = Frame.A8
+
+# The frames whose Chorus Pro deposit starts a payment period. An A6 (the accepted statement) or a final draft (A7,
+# A11, A14) starts none: the instalment's period ran from the monthly draft, the balance's runs from the DGD.
 CLOCK_FRAMES = {
     Frame.A4: RequestKind.INSTALMENT,
     Frame.A5: RequestKind.INSTALMENT,
     Frame.A10: RequestKind.INSTALMENT,
     Frame.A13: RequestKind.INSTALMENT,
-    Frame.A8: RequestKind.BALANCE,
+    BALANCE_START_FRAME: RequestKind.BALANCE,
 }
 
 

@@ -1,8 +1,9 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
-# What a write may not change on the file of a sent deposit: its content.
-CONTENT_FIELDS = {"raw", "datas", "db_datas", "store_fname", "url", "type", "mimetype", "checksum"}
+# All a person may still change on the file of a sent deposit: a note, and the token that shares it. Its content,
+# name and link to its record are the proof (an administrator included; the addon's bookkeeping runs as superuser).
+EDITABLE_FIELDS = {"description", "access_token"}
 
 
 class IrAttachment(models.Model):
@@ -21,7 +22,7 @@ class IrAttachment(models.Model):
         return (deposits.attachment_id | deposits.chorus_copy_id).with_env(self.env) & self
 
     def write(self, vals):
-        if CONTENT_FIELDS & set(vals) and not self.env.su and self._ediflex_sent_files():
+        if set(vals) - EDITABLE_FIELDS and not self.env.su and self._ediflex_sent_files():
             raise UserError(self.env._("This file was deposited on Chorus Pro: it is a proof and cannot be changed."))
         return super().write(vals)
 

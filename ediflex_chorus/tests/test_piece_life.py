@@ -8,6 +8,7 @@ from lxml import etree
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
+from odoo.tests.common import JsonRpcException
 from odoo.tools.safe_eval import safe_eval
 
 from .common import ChorusCase
@@ -202,8 +203,45 @@ class TestPieceLife(ChorusCase):
             attachment.unlink()
         with self.assertRaises(UserError):
             deposit.attachment_id.unlink()  # not even the superuser
-        attachment.write({"description": "a note"})  # what is not the content may change
+        for vals in ({"name": "forged.pdf"}, {"res_id": deposit.situation_id.id}, {"public": True}):
+            with self.assertRaises(UserError, msg=vals):  # its name and its link are the proof too
+                attachment.write(vals)
+        attachment.write({"description": "a note"})  # a note may be added
         self.assertTrue(deposit.attachment_id.raw.startswith(b"%PDF"))
+
+    def test_nobody_adds_to_the_history_of_a_piece(self):
+        deposit = self._followed()
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaises(AccessError):
+            self.env["ediflex.chorus.status.history"].with_user(admin).create(
+                {"deposit_id": deposit.id, "status": "MISE_EN_PAIEMENT", "status_date": "2026-01-01 00:00:00"})
+        with self.assertRaises(UserError):
+            deposit.history_ids.with_user(admin).write({"status_date": "2026-01-01 00:00:00"})
+        with self.assertRaises(UserError):
+            deposit.history_ids.with_user(admin).unlink()
+
+    def test_the_administrator_changes_nothing_of_a_sent_deposit_in_the_web_client(self):
+        deposit = self._followed()
+        self.authenticate("admin", "admin")
+        attempts = [
+            ("ediflex.chorus.deposit", "web_save", [deposit.ids, {"amount_due": 1.0}], {"specification": {}}),
+            ("ediflex.chorus.deposit", "unlink", [deposit.ids], {}),
+            ("ediflex.chorus.status.history", "web_save", [deposit.history_ids.ids, {"comment": "x"}],
+             {"specification": {}}),
+            ("ediflex.chorus.status.history", "unlink", [deposit.history_ids.ids], {}),
+            ("ir.attachment", "web_save", [deposit.attachment_id.ids, {"name": "forged.pdf"}], {"specification": {}}),
+            ("ir.attachment", "web_save", [deposit.attachment_id.ids, {"datas": "JVBERi0xLjcgZm9yZ2Vk"}],
+             {"specification": {}}),
+            ("ir.attachment", "unlink", [deposit.attachment_id.ids], {}),
+        ]
+        for model, method, args, kwargs in attempts:
+            with self.assertRaises(JsonRpcException, msg=f"{model}.{method}"):
+                self.make_jsonrpc_request(f"/web/dataset/call_kw/{model}/{method}", {
+                    "model": model, "method": method, "args": args, "kwargs": kwargs})
+        self.env.invalidate_all()
+        self.assertEqual((deposit.amount_due, len(deposit.history_ids)), (deposit.situation_id.amount_due, 1))
+        self.assertTrue(deposit.attachment_id.raw.startswith(b"%PDF"))
+        self.assertNotEqual(deposit.attachment_id.name, "forged.pdf")
 
     def test_a_contract_shortens_the_period(self):
         deposit = self._dated("local", "2026-01-10", 7410.0, [])
