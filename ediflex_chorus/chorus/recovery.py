@@ -34,6 +34,9 @@ COPY_CONTAINERS = (("pdf", b"%PDF-"), ("zip", b"PK\x03\x04"))
 NEXT_PIECE = "next_piece"
 SUPPLIER_SEARCH = "supplier_search"
 PRODUCED_PIECE_WAYS = (NEXT_PIECE, SUPPLIER_SEARCH)
+# The way the status follow-up uses: the documented link only (one call per piece and status change, plus one per
+# piece found); the deposit diagnostic tries every candidate and says which one Chorus Pro answers.
+FOLLOW_UP_WAYS = (NEXT_PIECE,)
 SUPPLIER_SEARCH_LINK_KEY = "numeroFactureOrigine"
 # Frames of pieces deposited by the MOE (A15-A18, A24), the MOA (A19, A20, A25), and the tacit-procedure A22/A23
 # (notes, section 3; the Swagger's enumeration). Progress statements first, then the general statement's.
@@ -42,6 +45,12 @@ PRODUCED_FRAMES = (
     "A17_PROJET_DECOMPTE_GENERAL_MOE", "A18_DECOMPTE_GENERAL_MOE", "A20_DECOMPTE_GENERAL_MOA",
     "A22_PROJET_DECOMPTE_GENERAL_FOURNISSEUR_PROCEDURE_TACITE", "A23_DECOMPTE_GENERAL_DEFINITIF_TACITE_FOURNISSEUR",
     "A24_DECOMPTE_GENERAL_DEFINITIF_TACITE_MOE", "A25_DECOMPTE_GENERAL_DEFINITIF_MOE_PROCEDURE_TACITE",
+)
+# The statuses of a contractor's draft after which the MOE's piece may exist: from its taking into account on.
+# UNCERTAIN: when exactly Chorus Pro links the MOE's piece to the draft (the order of works statuses is not documented).
+PRODUCED_AFTER_STATUSES = (
+    "PRISE_EN_COMPTE_MOE", "TRANSMISE_MOA", "MISE_A_DISPOSITION_MOA", "PRISE_EN_COMPTE_MOA", "ASSOCIEE",
+    "MANDATEE", "MISE_EN_PAIEMENT",
 )
 # The statuses that let the contractor act (official Swagger's descriptions of completer and recycler).
 COMPLETE_STATUS = "SUSPENDUE"

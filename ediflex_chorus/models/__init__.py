@@ -4,6 +4,7 @@ from . import (
     ediflex_chorus_deposit,
     ediflex_chorus_deposit_recovery,
     ediflex_chorus_ecb_rate,
+    ediflex_chorus_produced_piece,
     ediflex_chorus_service,
     ediflex_chorus_status_history,
     ediflex_contract,

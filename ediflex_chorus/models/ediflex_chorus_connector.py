@@ -138,7 +138,9 @@ class EdiflexChorusConnector(models.AbstractModel):
             if complete:
                 left -= company
         copied, copies_left = self._fetch_copies(started)
-        self.env["ir.cron"]._notify_progress(done=done + copied, remaining=len(left) + copies_left)
+        looked, looks_left = self._fetch_produced(started)
+        self.env["ir.cron"]._notify_progress(done=done + copied + looked,
+                                             remaining=len(left) + copies_left + looks_left)
 
     @api.model
     def _sync_company_statuses(self, company, started):

@@ -36,3 +36,24 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
             except ChorusError as error:  # a passing failure: the copies are asked again at the next run
                 _logger.info("Chorus Pro copies of %s not read: %s", company.name, error)
         return done, Deposit.search_count(Deposit._copy_due_domain())
+
+    @api.model
+    def _fetch_produced(self, started):
+        """Look for the pieces the project manager / owner produced from each contractor's draft whose status
+        moved on since the last look, a batch per company, within the cron's budget; returns (looked, left)."""
+        Deposit, done = self.env["ediflex.chorus.deposit"].sudo(), 0
+        for company in Deposit.search(Deposit._produced_due_domain())._due_produced().company_id:
+            due = Deposit.search(Deposit._produced_due_domain(company), order="id")._due_produced()
+            try:
+                with self._client(company) as client:
+                    for deposit in due[:SEND_BATCH_SIZE]:
+                        if time.monotonic() - started > CRON_BUDGET_SECONDS:
+                            break
+                        way, pieces = recovery.produced_pieces(client, deposit.chorus_piece_id, deposit.piece_number,
+                                                               deposit.contract_number or "", recovery.FOLLOW_UP_WAYS)
+                        deposit._in_their_language()._record_produced(way, pieces)
+                        self._commit()
+                        done += 1
+            except ChorusError as error:  # a passing failure: looked for again at the next run
+                _logger.info("Chorus Pro pieces of the project manager for %s not read: %s", company.name, error)
+        return done, len(Deposit.search(Deposit._produced_due_domain())._due_produced())

@@ -1,8 +1,11 @@
 from odoo import fields, models
+from odoo.tools import format_amount
 
 from ..chorus import recovery
 from ..chorus.errors import ChorusError
 
+# The contractor's drafts from which the project manager / owner produce their pieces (notes, section 3).
+PRODUCED_FROM_FRAMES = ("A4", "A7", "A10", "A13")
 COPY_CHECKS = [
     ("agree", "Same as the PDF sent"),
     ("differ", "Differs from the PDF sent"),
@@ -29,6 +32,51 @@ class EdiflexChorusDepositRecovery(models.Model):
     chorus_copy_sha256 = fields.Char(string="SHA-256 of the Copy", readonly=True, copy=False)
     sent_sha256 = fields.Char(string="SHA-256 of the PDF Sent", compute="_compute_sent_sha256")
     chorus_copy_note = fields.Char(string="Copy Note", readonly=True, copy=False)
+
+    produced_piece_ids = fields.One2many("ediflex.chorus.produced.piece", "deposit_id",
+                                         string="Project Manager and Owner Pieces", readonly=True)
+    chorus_produced_status = fields.Char(string="Status When Last Looked", readonly=True, copy=False,
+                                         help="The status at which the follow-up last looked for these pieces.")
+    chorus_produced_way = fields.Char(string="Found By", readonly=True, copy=False)
+    produced_note = fields.Char(string="Project Manager and Owner Pieces Note", compute="_compute_produced_note")
+
+    def _compute_produced_note(self):
+        for deposit in self:
+            looked = deposit.chorus_produced_status and not deposit.produced_piece_ids
+            deposit.produced_note = looked and self.env._(
+                "The project manager's and owner's pieces are not available: Chorus Pro does not show them to the "
+                "company for this piece, or has not received them yet.")
+
+    def _produced_due_domain(self, company=None):
+        """The contractor's drafts that reached the project manager's answer since the follow-up last looked for
+        the pieces produced from them (of ``company``)."""
+        domain = [("chorus_piece_id", "!=", 0), ("frame", "in", PRODUCED_FROM_FRAMES),
+                  ("chorus_status", "in", recovery.PRODUCED_AFTER_STATUSES)]
+        return domain + ([("company_id", "=", company.id)] if company else [])
+
+    def _due_produced(self):
+        return self.filtered(lambda d: d.chorus_status != d.chorus_produced_status)
+
+    def _record_produced(self, way, pieces):
+        """Keep the pieces the MOE / MOA produced (core ProducedPiece list, found by ``way``), one row per
+        Chorus Pro piece, updated when seen again; the status looked at is kept so that it is not asked twice."""
+        self.ensure_one()
+        Produced = self.env["ediflex.chorus.produced.piece"].sudo()
+        known = {row.chorus_piece_id: row for row in self.produced_piece_ids if row.chorus_piece_id}
+        for piece in pieces:
+            values = Produced._values(piece)
+            row = known.get(piece.id)
+            if row:
+                row.write(values)
+            else:
+                row = Produced.create({**values, "deposit_id": self.id})
+                self.situation_id._message_log(body=self.env._(
+                    "Chorus Pro: %(frame)s %(piece)s retains %(retained)s for %(presented)s presented "
+                    "(difference %(difference)s).", frame=piece.frame or "", piece=piece.number,
+                    retained=format_amount(self.env, row.amount_retained, self.currency_id),
+                    presented=format_amount(self.env, self.amount_due, self.currency_id),
+                    difference=format_amount(self.env, row.amount_difference, self.currency_id)))
+        self.write({"chorus_produced_status": self.chorus_status, "chorus_produced_way": way or False})
 
     def _compute_sent_sha256(self):
         for deposit in self:

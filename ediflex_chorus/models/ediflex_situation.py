@@ -681,6 +681,9 @@ class EdiflexSituationLife(models.Model):
 
     chorus_history_ids = fields.One2many("ediflex.chorus.status.history", "situation_id",
                                          string="Life on Chorus Pro", readonly=True)
+    chorus_produced_ids = fields.One2many("ediflex.chorus.produced.piece", "situation_id", readonly=True,
+                                          string="Project Manager and Owner Pieces")  # récupération, issue 21
+    chorus_produced_note = fields.Char(related="deposit_ids.produced_note", string="Project Manager and Owner Note")
     payment_deposit_id = fields.Many2one("ediflex.chorus.deposit", string="Payment Request",
                                          compute="_compute_payment_clock",
                                          help="The deposited piece whose Chorus Pro date starts the payment period.")

@@ -190,10 +190,13 @@ class TestDepositExchange(ChorusCase):
         self.emulator.reset_counts()
         self.connector._cron_fetch_statuses()
         # Chorus Pro's copies are counted apart (issue 21): one download per piece, in batches, never twice.
-        downloads = self.emulator.request_counts.get("/cpro/factures/v1/telecharger/groupe", 0)
-        calls = sum(self.emulator.request_counts.values()) - downloads
+        # So are the looks for the project manager's pieces: one per piece and status change, in batches.
+        counts = self.emulator.request_counts
+        downloads = counts.get("/cpro/factures/v1/telecharger/groupe", 0)
+        looks = counts.get("/cpro/factures/v1/consulter/fournisseur", 0)
+        calls = sum(counts.values()) - downloads - looks
         self.assertLessEqual(calls, 20)
-        self.assertTrue(0 < downloads <= len(pieces))
+        self.assertTrue(0 < downloads <= len(pieces) and 0 < looks <= len(pieces))
         self.assertEqual(set(deposits.mapped("chorus_status")), {"PRISE_EN_COMPTE_MOE"})
         self.assertEqual(set(deposits.mapped("state")), {"received"})
         self.assertEqual(sorted(deposits.mapped("chorus_piece_id")), sorted(p["id"] for p in pieces))

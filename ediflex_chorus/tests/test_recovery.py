@@ -67,3 +67,46 @@ class TestRecoveryCopy(ChorusCase):
         self.connector._cron_fetch_statuses()
         self.assertEqual(deposit.chorus_copy_check, "unavailable")
         self.assertTrue(deposit.chorus_copy_note)
+
+
+CONSULT_PATH = "/cpro/factures/v1/consulter/fournisseur"
+
+
+@tagged("post_install", "-at_install")
+class TestRecoveryProduced(ChorusCase):
+    """Récupération (issue 21): the project manager's and owner's pieces, with the amounts they retain."""
+
+    def _taken_into_account(self):
+        deposit = self._presented()
+        self._send()
+        self.emulator.set_status(self._emulator_piece(deposit.piece_number)[0]["id"], "PRISE_EN_COMPTE_MOE")
+        return deposit
+
+    def test_a_corrected_amount_is_shown_with_its_difference(self):
+        deposit = self._taken_into_account()
+        retained = round(deposit.amount_due - 500.0, 2)
+        self.emulator.produce_piece(self._emulator_piece(deposit.piece_number)[0]["id"], "A15_ETAT_ACOMPTE_MOE",
+                                    {"montantHT": 1000.0, "montantTVA": 200.0, "montantTTC": 1200.0,
+                                     "montantAPayer": retained}, "erreur de montant")
+        self.connector._cron_fetch_statuses()
+        [produced] = deposit.produced_piece_ids
+        self.assertEqual(produced.frame, "A15_ETAT_ACOMPTE_MOE")
+        self.assertAlmostEqual(produced.amount_retained, retained, places=2)
+        self.assertAlmostEqual(produced.amount_presented, deposit.amount_due, places=2)
+        self.assertAlmostEqual(produced.amount_difference, -500.0, places=2)
+        self.assertEqual(deposit.situation_id.chorus_produced_ids, produced)
+        self.assertFalse(deposit.produced_note)
+        looks = self._calls(CONSULT_PATH)
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(self._calls(CONSULT_PATH), looks, "looked for again only when the status moves on")
+
+    def test_pieces_chorus_pro_does_not_show_are_said_unavailable_in_french(self):
+        self.emulator.produced_pieces_by = None
+        deposit = self._taken_into_account()
+        self.emulator.produce_piece(self._emulator_piece(deposit.piece_number)[0]["id"])
+        self.connector._cron_fetch_statuses()
+        self.assertFalse(deposit.produced_piece_ids)
+        self._load_french()
+        note = deposit.with_context(lang="fr_FR").produced_note
+        self.assertIn("ne sont pas disponibles", note)
+        self.assertEqual(deposit.situation_id.with_context(lang="fr_FR").chorus_produced_note, note)
