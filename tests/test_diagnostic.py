@@ -15,6 +15,7 @@ from helpers import make_client
 
 from chorus import diagnostic as dg
 from chorus import endpoints as ep
+from chorus import works
 from chorus.client import ChorusClient
 from chorus.works import Frame, Party
 
@@ -208,3 +209,62 @@ def test_the_reports_are_read_again_until_final(emu, client):
     assert outcomes(diagnosis)["F1"] == dg.ACCEPTED and outcomes(diagnosis)["F2"] == dg.REFUSED
     assert pauses == [dg.POLL_SECONDS[0]]
     assert emu.request_counts["/cpro/transverses/v1/consulterCRDetaille"] == 4
+
+
+# ---------------------------------------------------------------------------------------------- a variant per role
+
+ROLE_CASES = [(works.ROLE_SUBCONTRACTOR, "main_contractor", Frame.A10),
+              (works.ROLE_COCONTRACTOR, "mandatary", Frame.A13)]
+
+
+def role_situation(emu, role, structure):
+    """The test situation of ``role``, naming the seed's ``structure`` (main contractor or mandatary)."""
+    partner = getattr(emu.seed, structure)
+    return situation(emu, role=role, partner=Party(partner.siret, partner.name, partner.services[0].code, partner.id))
+
+
+def test_the_main_contractors_plan_has_no_partner_variant():
+    assert {v.partner_placement for v in dg.plan() if v.road == dg.ROAD_WORKS} == {""}
+    assert dg.role_frame() is Frame.A4
+
+
+@pytest.mark.parametrize(("role", "structure", "frame"), ROLE_CASES)
+def test_a_roles_plan_tries_each_partner_placement_on_its_frame(role, structure, frame):
+    variants = dg.plan(role=role)
+    placed = [(v.submit_path, v.partner_placement) for v in variants if v.road == dg.ROAD_WORKS]
+    assert placed[:2] == [(SUBMIT, works.PARTNER_PLACEMENT),
+                          (SUBMIT, next(p for p in works.PARTNER_PLACEMENTS if p != works.PARTNER_PLACEMENT))]
+    assert len(placed) == 8 and [v.current for v in variants if v.road == dg.ROAD_WORKS].count(True) == 1
+    assert [v.process_id for v in variants if v.road == dg.ROAD_FLOW] == [frame.short, frame.value]
+    assert dg.role_frame(role) is frame
+
+
+@pytest.mark.parametrize(("role", "structure", "frame"), ROLE_CASES)
+@pytest.mark.parametrize("placement", works.PARTNER_PLACEMENTS)
+def test_the_diagnostic_finds_where_chorus_pro_wants_the_partner(emu, client, role, structure, frame, placement):
+    emu.works_partner_placement = placement
+    variants = dg.plan(roads=(dg.ROAD_WORKS,), role=role)
+    diagnosis = dg.run(client, role_situation(emu, role, structure), variants, wait_seconds=0, now=NOW)
+    taken = {probe.variant.partner_placement for probe in diagnosis.probes if probe.accepted}
+    assert taken == {placement}
+    for probe in diagnosis.probes:
+        if probe.accepted:
+            assert probe.piece_number.endswith(f"-{frame.short}") and len(probe.piece_number) <= 20
+            assert emu.piece_by_number(probe.piece_number)["frame"] == frame.value
+        elif probe.outcome == dg.REFUSED:
+            assert any(getattr(emu.seed, structure).siret in error for error in probe.errors), probe.errors
+
+
+@pytest.mark.parametrize(("role", "structure", "frame"), ROLE_CASES)
+def test_a_roles_flow_carries_its_frame_and_partner(emu, client, role, structure, frame):
+    variants = dg.plan(roads=(dg.ROAD_FLOW,), role=role)
+    diagnosis = dg.run(client, role_situation(emu, role, structure), variants, wait_seconds=0, now=NOW)
+    assert outcomes(diagnosis) == {"F1": dg.ACCEPTED, "F2": dg.REFUSED}
+
+
+def test_a_roles_test_situation_without_its_partner_is_refused_before_any_call(emu, client):
+    with pytest.raises(dg.DiagnosticRefused) as refused:
+        dg.run(client, situation(emu, role=works.ROLE_SUBCONTRACTOR), dg.plan(role=works.ROLE_SUBCONTRACTOR),
+               wait_seconds=0, now=NOW)
+    assert [problem.field for problem in refused.value.problems] == ["partner"]
+    assert emu.request_counts == {}

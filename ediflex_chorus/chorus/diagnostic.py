@@ -4,15 +4,18 @@ Pure module (no Odoo). Given a client of the **qualification** and a test situat
 public bodies of the sandbox's data set, ``run`` deposits one test piece per variant and returns typed results:
 
 - works road (upload, then the works submission): each candidate path of ``WORKS_SUBMIT_PATHS`` x each shape
-  of pieceJointePrincipale (list or object); the answer tells under which key (``WORKS_SUBMIT_ID_KEYS``) the
-  piece id comes, if any. A path that answers "unknown route" is not tried again with the other shape;
+  of pieceJointePrincipale (list or object), and for a co-contractor's or subcontractor's piece x each place of
+  its partner (``works.PARTNER_PLACEMENTS``); the answer tells under which key (``WORKS_SUBMIT_ID_KEYS``) the
+  piece id comes, if any. A path that answers "unknown route" is not tried again with the other variants;
 - Factur-X road (``deposer/flux``): each flow syntax asked x each spelling of the frame in BT-23 (the short
   code "A4", Chorus Pro's convention for invoices, or the full code); each flow's report is read
   (``consulterCRDetaille``) until it is integrated or rejected, or the wait is over;
 - at the end one pass of the works search says which accepted pieces it lists (what the status follow-up uses).
 
-Nothing is recorded here; the pieces accepted stay on the qualification, numbered ``DIAG<MMDDhhmmss><code>-A4``
-so that nobody takes them for real deposits. Production is refused before any call.
+The test piece is the company's role's monthly draft (``role_frame``): A4 as main contractor, A13 as co-contractor
+(naming the mandatary), A10 as subcontractor (naming the main contractor). Nothing is recorded here; the pieces
+accepted stay on the qualification, numbered ``DIAG<MMDDhhmmss><code>-A4`` (-A10, -A13) so that nobody takes them
+for real deposits. Production is refused before any call.
 """
 
 import dataclasses
@@ -67,6 +70,7 @@ class Variant:
     code: str
     submit_path: str = ""
     attachment_as_list: bool | None = None
+    partner_placement: str = ""  # a co-contractor's or subcontractor's piece: where its partner goes (works road)
     flow_syntax: str = ""
     process_id: str = ""
     current: bool = False  # whether the addon deposits this way today (its constants and the company's syntax)
@@ -165,21 +169,32 @@ def ensure_qualification(client):
         raise DiagnosticRefused("production")
 
 
-def plan(syntaxes=(ep.FLOW_SYNTAX_FACTURX,), roads=ROADS, frame=DEFAULT_FRAME):
+def role_frame(role=works.ROLE_MAIN):
+    """The frame of the role's test piece: its monthly draft (A4, A13 or A10)."""
+    return works.frame_for("present", False, role)
+
+
+def plan(syntaxes=(ep.FLOW_SYNTAX_FACTURX,), roads=ROADS, frame=None, role=works.ROLE_MAIN):
     """The variants to try: the addon's current way first on each road, then the other candidates.
 
     The first syntax is the company's; the addon's way is its constants (the first path of WORKS_SUBMIT_PATHS,
-    MAIN_ATTACHMENT_AS_LIST, the frame's short code in BT-23) with that syntax.
+    MAIN_ATTACHMENT_AS_LIST, PARTNER_PLACEMENT for a co-contractor or subcontractor, the frame's short code in
+    BT-23) with that syntax. ``frame`` defaults to the role's test frame.
     """
     variants = []
     if ROAD_WORKS in roads:
         shapes = (works.MAIN_ATTACHMENT_AS_LIST, not works.MAIN_ATTACHMENT_AS_LIST)
-        combos = [(path, shape) for path in ep.WORKS_SUBMIT_PATHS for shape in shapes]
+        placements = [""]
+        if role in works.ROLES_WITH_PARTNER:
+            others = (placement for placement in works.PARTNER_PLACEMENTS if placement != works.PARTNER_PLACEMENT)
+            placements = [works.PARTNER_PLACEMENT, *others]
+        combos = [(path, shape, placement) for path in ep.WORKS_SUBMIT_PATHS for shape in shapes
+                  for placement in placements]
         variants += [Variant(ROAD_WORKS, f"W{index}", submit_path=path, attachment_as_list=shape,
-                             current=(path, shape) == combos[0])
-                     for index, (path, shape) in enumerate(combos[:MAX_VARIANTS_PER_ROAD], start=1)]
+                             partner_placement=placement, current=(path, shape, placement) == combos[0])
+                     for index, (path, shape, placement) in enumerate(combos[:MAX_VARIANTS_PER_ROAD], start=1)]
     if ROAD_FLOW in roads:
-        frame = Frame(frame)
+        frame = Frame(frame) if frame else role_frame(role)
         spellings = (facturx.business_process_id(frame), frame.value)
         unique = list(dict.fromkeys(syntax.strip() for syntax in syntaxes if syntax and syntax.strip()))
         combos = [(syntax, spelling) for syntax in unique for spelling in spellings]
@@ -189,17 +204,20 @@ def plan(syntaxes=(ep.FLOW_SYNTAX_FACTURX,), roads=ROADS, frame=DEFAULT_FRAME):
     return tuple(variants)
 
 
-def diagnostic_situation(contractor, owner, manager, pdf_bytes, today, commitment_number="", retention_rate=5):
+def diagnostic_situation(contractor, owner, manager, pdf_bytes, today, commitment_number="", retention_rate=5,
+                         role=works.ROLE_MAIN, partner=None):
     """A small monthly situation between the company (``contractor``) and public bodies of the sandbox.
 
     One line: a contract of 1,000.00 at 10 % (100.00 excluding VAT, VAT 20 %), the retention at
-    ``retention_rate`` %, the period from the first of the month to ``today``; its PDF is ``pdf_bytes``.
+    ``retention_rate`` %, the period from the first of the month to ``today``; its PDF is ``pdf_bytes``. The company
+    is in ``role``, with its ``partner`` (the main contractor or the mandatary, a Party) for the other roles.
     """
     line = SituationLine(TEST_LABEL, Decimal("1000.00"), Decimal("10"), Decimal("0"), Decimal("20"), reference="DIAG")
     return Situation(
         piece_number=PIECE_PREFIX, date=today, period_start=today.replace(day=1), period_end=today, final=False,
         contractor=contractor, contract=Contract(TEST_CONTRACT, commitment_number or "", owner, manager),
         lines=(line,), retention_rate=Decimal(retention_rate), document=Document(f"{PIECE_PREFIX}.pdf", pdf_bytes),
+        role=role, partner=partner,
     )
 
 
@@ -236,7 +254,8 @@ def _probe_works(client, variant, situation, frame):
         file_id = client.upload_file(document.name, document.content, document.mime_type)
     except ChorusError as error:
         return _failure(variant, number, "upload", error)
-    payload = with_attachment(build_works_payload(frame, situation), file_id, as_list=variant.attachment_as_list)
+    payload = with_attachment(build_works_payload(frame, situation, placement=variant.partner_placement or None),
+                              file_id, as_list=variant.attachment_as_list)
     try:
         result = client.submit_works(payload, path=variant.submit_path)
     except ChorusError as error:
@@ -302,14 +321,15 @@ def _skip_absent_paths(variant, probes):
 
 
 def run(client, situation, variants, current_road=ROAD_WORKS, current_syntax=ep.FLOW_SYNTAX_FACTURX,
-        frame=DEFAULT_FRAME, wait_seconds=WAIT_SECONDS, now=None, clock=time.monotonic, sleep=time.sleep):
+        frame=None, wait_seconds=WAIT_SECONDS, now=None, clock=time.monotonic, sleep=time.sleep):
     """Deposit ``situation`` once per variant through ``client`` (qualification only) and return the Diagnosis.
 
     The situation is checked first like a real one (DiagnosticRefused with the problems); each variant gets its
-    own piece number. ``now`` (aware, UTC by default), ``clock`` and ``sleep`` are there for the tests.
+    own piece number. ``frame`` defaults to the situation's role's test frame. ``now`` (aware, UTC by default),
+    ``clock`` and ``sleep`` are there for the tests.
     """
     ensure_qualification(client)
-    frame = Frame(frame)
+    frame = Frame(frame) if frame else role_frame(situation.role)
     problems = check_situation(situation, frame, production=False)
     if problems:
         raise DiagnosticRefused("invalid_situation", problems)

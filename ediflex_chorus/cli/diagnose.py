@@ -29,6 +29,11 @@ def _parser(prog):
     parser.add_argument("--owner-service", default="", help="its executing service code, if it requires one")
     parser.add_argument("--manager", required=True, help="SIRET of the project manager (MOE) of the data set")
     parser.add_argument("--manager-service", default="", help="its service code")
+    parser.add_argument("--role", default="main", choices=("main", "cocontractor", "subcontractor"),
+                        help="the company's role the test pieces are deposited in: main (A4), cocontractor (A13, "
+                        "naming --partner as mandatary), subcontractor (A10, naming --partner as main contractor)")
+    parser.add_argument("--partner", default="", help="SIRET of the main contractor or mandatary of the data set")
+    parser.add_argument("--partner-service", default="", help="its service code")
     parser.add_argument("--commitment", default="", help="a commitment number, if the project owner requires one")
     parser.add_argument("--syntax", action="append", default=[], help="another flow syntax to try (twice at most)")
     parser.add_argument("--wait", type=int, default=COMMAND_WAIT_SECONDS, help="seconds to wait for flow reports")
@@ -78,14 +83,7 @@ def diagnose(env, options):
                                                                                                            limit=1)
     if not company.exists():
         raise UserError(env._("No company with the id %(id)s.", id=options.company))
-    owner, owner_service = _partner(env, options.owner, options.owner_service)
-    manager, manager_service = _partner(env, options.manager, options.manager_service)
-    wizard = env["ediflex.chorus.diagnostic"].with_company(company).create({
-        "company_id": company.id, "owner_id": owner.id, "owner_service_id": owner_service.id,
-        "manager_id": manager.id, "manager_service_id": manager_service.id,
-        "commitment_number": options.commitment, "extra_syntaxes": ",".join(options.syntax),
-        "wait_seconds": options.wait,
-    })
+    wizard = _wizard(env, company, options)
     diagnosis = wizard._diagnose()
     wizard._store(diagnosis)
     lines = [wizard._report_text(diagnosis)]
@@ -95,3 +93,18 @@ def diagnose(env, options):
     else:
         env.cr.rollback()
     return "\n\n".join(lines)
+
+
+def _wizard(env, company, options):
+    """The diagnostic's wizard of ``company`` filled from the command's options (partners found by SIRET)."""
+    owner, owner_service = _partner(env, options.owner, options.owner_service)
+    manager, manager_service = _partner(env, options.manager, options.manager_service)
+    partner, partner_service = (_partner(env, options.partner, options.partner_service) if options.partner
+                                else (env["res.partner"], env["ediflex.chorus.service"]))
+    return env["ediflex.chorus.diagnostic"].with_company(company).create({
+        "company_id": company.id, "owner_id": owner.id, "owner_service_id": owner_service.id,
+        "manager_id": manager.id, "manager_service_id": manager_service.id,
+        "chorus_role": options.role, "role_partner_id": partner.id, "role_partner_service_id": partner_service.id,
+        "commitment_number": options.commitment, "extra_syntaxes": ",".join(options.syntax),
+        "wait_seconds": options.wait,
+    })

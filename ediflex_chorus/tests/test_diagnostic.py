@@ -2,6 +2,7 @@ from lxml import etree
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
+from ..cli.diagnose import _parser, _wizard
 from .common import ChorusCase
 
 # A SIRET whose Luhn checksum holds, so that the company may be switched to production.
@@ -117,3 +118,40 @@ class TestDiagnostic(ChorusCase):
         self.assertEqual((wizard.pending_count, wizard.recommended_road), (0, "facturx_flow"))
         self.assertFalse(wizard.can_apply, "the company already deposits this way")
         self.assertIn("Factur-X flow: accepted", wizard.report)
+
+    def test_a_variant_per_role_names_its_partner(self):
+        for role, structure, frame in (("subcontractor", self.seed.main_contractor, "A10"),
+                                       ("cocontractor", self.seed.mandatary, "A13")):
+            with self.subTest(role), self.env.cr.savepoint() as savepoint:
+                self.emulator.reset()
+                self.emulator.works_partner_placement = "comment"
+                partner = self._public_body(structure)
+                wizard = self._wizard()
+                wizard.write({"chorus_role": role, "role_partner_id": partner.id})
+                wizard.action_run()
+                pieces = self.emulator.pieces
+                self.assertTrue(pieces and all(p["numeroFacture"].endswith("-" + frame) for p in pieces))
+                self.assertIn("the partner in the comment", wizard.report)
+                self.assertIn(structure.siret, wizard.report, "the refused placement says what Chorus Pro wants")
+                self.assertIn("is accepted only as", wizard.report, "the constant to correct is named")
+                savepoint.rollback()
+
+    def test_a_role_without_its_partner_is_refused_before_any_call(self):
+        wizard = self._wizard()
+        wizard.chorus_role = "cocontractor"
+        with self.assertRaises(UserError) as refused:
+            wizard.action_run()
+        self.assertIn("mandatary is missing", str(refused.exception))
+        self.assertEqual(self.emulator.request_counts, {})
+
+    def test_the_command_runs_a_roles_variant(self):
+        partner = self._public_body(self.seed.main_contractor)
+        options = _parser("ediflex-diagnose").parse_args([
+            "--owner", self.seed.no_rules.siret, "--manager", self.seed.moe.siret, "--role", "subcontractor",
+            "--partner", partner.chorus_siret, "--wait", "0"])
+        # The command's own steps but its closing rollback (which would end the test's transaction).
+        wizard = _wizard(self.env, self.company, options)
+        diagnosis = wizard._diagnose()
+        self.assertEqual(wizard.chorus_role, "subcontractor")
+        self.assertIn("the partner as validator", wizard._report_text(diagnosis))
+        self.assertTrue(all(p["frame"].startswith("A10_") for p in self.emulator.pieces))

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from ..chorus import diagnostic as dg
 from ..chorus import endpoints as ep
 from ..chorus import works
+from ..models.ediflex_contract import ROLE_SELECTION
 from ..models.notification import notification
 from ..models.res_company import DEPOSIT_ROADS
 
@@ -45,6 +46,18 @@ class EdiflexChorusDiagnostic(models.TransientModel):
     manager_service_id = fields.Many2one("ediflex.chorus.service", string="Project Manager Service",
                                          domain="[('partner_id', '=', manager_id)]")
     commitment_number = fields.Char(help="Only if the test project owner requires one.")
+    # The variant of each role: the test piece is the role's monthly draft (A4, A13 or A10) naming its partner.
+    chorus_role = fields.Selection(ROLE_SELECTION, string="Company's Role (test)", required=True,
+                                   default=works.ROLE_MAIN,
+                                   help="The role the test pieces are deposited in: A4 as main contractor, A13 as "
+                                   "co-contractor, A10 as subcontractor with direct payment.")
+    role_partner_id = fields.Many2one(
+        "res.partner", string="Main Contractor or Mandatary (test)", domain=[("chorus_siret", "!=", False)],
+        help="A structure of the qualification's data set: the main contractor of a subcontractor, the mandatary of "
+        "a co-contractor.",
+    )
+    role_partner_service_id = fields.Many2one("ediflex.chorus.service", string="Its Service",
+                                              domain="[('partner_id', '=', role_partner_id)]")
     extra_syntaxes = fields.Char(
         string="Other Flow Syntaxes",
         help="Flow syntaxes to try besides the company's and IN_DP_E2_CII_FACTURX, separated by commas (at most 2): "
@@ -119,7 +132,7 @@ class EdiflexChorusDiagnostic(models.TransientModel):
     def _diagnose(self):
         """The core's Diagnosis of this company, or a UserError in French saying why it is not run."""
         company = self._qualification_company()
-        variants = dg.plan(self._syntaxes(), frame=dg.DEFAULT_FRAME)
+        variants = dg.plan(self._syntaxes(), role=self.chorus_role)
         try:
             return self.env["ediflex.chorus.connector"]._diagnose(company, self._test_situation(), variants,
                                                                   max(0, self.wait_seconds))
@@ -155,8 +168,15 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         return dg.diagnostic_situation(
             contractor, self.owner_id._chorus_party(self.owner_service_id),
             self.manager_id._chorus_party(self.manager_service_id), self._test_pdf(),
-            fields.Date.context_today(self), commitment_number=self.commitment_number or "",
+            fields.Date.context_today(self), commitment_number=self.commitment_number or "", role=self.chorus_role,
+            partner=self._test_partner(),
         )
+
+    def _test_partner(self):
+        """The test partner of a co-contractor or subcontractor (None for the main contractor, or when not chosen)."""
+        if self.chorus_role == works.ROLE_MAIN or not self.role_partner_id:
+            return None
+        return self.role_partner_id._chorus_party(self.role_partner_service_id)
 
     def _test_pdf(self):
         """A one-page PDF saying the piece is a test without value, drawn by the report engine's wkhtmltopdf."""
@@ -204,6 +224,10 @@ class EdiflexChorusDiagnostic(models.TransientModel):
             shape = self.env._("a list") if variant.attachment_as_list else self.env._("an object")
             text = self.env._("%(code)s: path %(path)s, pieceJointePrincipale as %(shape)s", code=variant.code,
                               path=variant.submit_path, shape=shape)
+            if variant.partner_placement:
+                text += ", " + (self.env._("the partner as validator")
+                                if variant.partner_placement == works.PARTNER_AS_VALIDATOR
+                                else self.env._("the partner in the comment"))
         else:
             text = self.env._("%(code)s: syntax %(syntax)s, \"%(process)s\" in BT-23", code=variant.code,
                               syntax=variant.flow_syntax, process=variant.process_id)
