@@ -11,7 +11,7 @@ import threading
 
 from . import Emulator
 from .config import API_FAMILIES, DEFAULT_SUBSCRIBED, DEFAULT_WORKS_SUBMIT_ID_KEY
-from .facts import WORKS_SUBMIT_ID_KEYS
+from .facts import PARTNER_PLACEMENTS, WORKS_SUBMIT_ID_KEYS
 
 
 def parse_args(argv=None):
@@ -35,6 +35,9 @@ def parse_args(argv=None):
                              "them)")
     parser.add_argument("--no-works-submit-route", dest="works_submit_route", action="store_false",
                         help="answer facturesTravaux/v1/soumettre as an unknown path (404)")
+    parser.add_argument("--works-partner-placement", choices=PARTNER_PLACEMENTS, default=None,
+                        help="where a subcontractor's or co-contractor's piece must name its partner (UNCERTAIN); "
+                             "default: either")
     parser.add_argument("--log-level", default="INFO")
     return parser.parse_args(argv)
 
@@ -47,7 +50,7 @@ def main(argv=None):
                         subscribed=args.subscribe,
                         works_submit_id_key=None if args.works_submit_id_key == "none" else args.works_submit_id_key,
                         flow_works_frames=args.flow_works_frames, works_submit_route=args.works_submit_route,
-                        ids_as_strings=args.ids_as_strings)
+                        ids_as_strings=args.ids_as_strings, works_partner_placement=args.works_partner_placement)
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a background job may have it ignored
         signal.signal(signum, lambda *_: stop.set())

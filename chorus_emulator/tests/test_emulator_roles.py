@@ -6,6 +6,7 @@ comment with the project manager as validator; by default the emulator takes eit
 
 import pytest
 
+from ..__main__ import parse_args
 from .raw_http import Api, assert_business_error, control, works_body
 
 SUBCONTRACTOR = ("A10_PROJET_DECOMPTE_MENSUEL_SOUSTRAITANT", "A11_PROJET_DECOMPTE_FINAL_SOUSTRAITANT")
@@ -71,3 +72,10 @@ def test_the_placement_setting_is_checked_and_reset(emu):
     emu.works_partner_placement = "comment"
     control(emu, "POST", "reset")
     assert emu.works_partner_placement is None
+
+
+def test_the_command_line_sets_the_placement():
+    assert parse_args(["--works-partner-placement", "comment"]).works_partner_placement == "comment"
+    assert parse_args([]).works_partner_placement is None
+    with pytest.raises(SystemExit):
+        parse_args(["--works-partner-placement", "payee"])

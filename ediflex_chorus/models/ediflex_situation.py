@@ -308,7 +308,8 @@ class EdiflexSituation(models.Model):
         return local.strftime("%H:%M") if local.date() == today else local.strftime("%d/%m/%Y %H:%M")
 
     def action_present(self):
-        """Present the payment request: the contractor validates the situation (deposit A4, or A7 if final)."""
+        """Present the payment request: the company validates the situation (deposit A4 / A7, A13 / A14 or A10 / A11
+        after its role)."""
         self._check_state(situation_states.EDITABLE_STATES,
                           self.env._("Only a draft or refused situation can be presented."))
         deposits = self._transition(situation_states.PRESENTED, "present")
@@ -317,7 +318,8 @@ class EdiflexSituation(models.Model):
         return notification(self.env._("Situation presented.") + " " + self._deposit_news(deposits), then=offer)
 
     def action_accept(self):
-        """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final)."""
+        """Accept the payment: the project owner validates the situation (deposit A6, or A8 if final; a co-contractor's
+        or subcontractor's acceptance deposits what works.ROLE_ACCEPTANCE says)."""
         if not self.env.user.has_group("ediflex_chorus.group_owner_approver"):
             raise UserError(self.env._("Only a project owner approver can accept a situation."))
         deposits = self._accept()
