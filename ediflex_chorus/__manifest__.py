@@ -29,6 +29,7 @@
         "views/ediflex_chorus_ecb_rate_views.xml",
         "views/ediflex_chorus_status_history_views.xml",
         "views/ediflex_chorus_produced_piece_views.xml",
+        "views/ediflex_chorus_action_views.xml",
         "views/ediflex_chorus_receivable_views.xml",
         "views/ediflex_situation_views.xml",
         "views/ediflex_contract_views.xml",

@@ -1,4 +1,5 @@
 from . import (
+    ediflex_chorus_action,
     ediflex_chorus_connector,
     ediflex_chorus_connector_recovery,
     ediflex_chorus_deposit,

@@ -2,6 +2,7 @@ import logging
 import time
 
 from odoo import api, models
+from psycopg2.errors import SerializationFailure
 
 from ..chorus import recovery
 from ..chorus.errors import ChorusError
@@ -57,3 +58,58 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
             except ChorusError as error:  # a passing failure: looked for again at the next run
                 _logger.info("Chorus Pro pieces of the project manager for %s not read: %s", company.name, error)
         return done, len(Deposit.search(Deposit._produced_due_domain())._due_produced())
+
+    # ------------------------------------------------------------------ the contractor's actions (completer, recycler)
+
+    @api.model
+    def _trigger_actions(self, when=None):
+        self.env.ref("ediflex_chorus.ir_cron_send_chorus_actions")._trigger(when)
+
+    @api.model
+    def _cron_send_actions(self):
+        """Send the contractor's actions on pieces that are due, each in its own transaction, within the budget."""
+        Action, started, done = self.env["ediflex.chorus.action"].sudo(), time.monotonic(), 0
+        for action in Action.search(Action._due_domain(), order="id", limit=SEND_BATCH_SIZE):
+            if time.monotonic() - started > CRON_BUDGET_SECONDS:
+                break
+            if self._lock_action(action):
+                self._send_action(action)
+                self._commit()
+                done += 1
+        self.env["ir.cron"]._notify_progress(done=done, remaining=Action.search_count(Action._due_domain()))
+        retry = Action.search([("state", "=", "error")], order="next_attempt_date", limit=1)
+        if retry:
+            self._trigger_actions(retry.next_attempt_date)
+
+    @api.model
+    def _send_action(self, action):
+        """One action, once: its attempt is on record (committed) before the call, so that the next attempt after an
+        unknown outcome reads the piece's status first instead of sending it again."""
+        tried_before = action.attempts > 0
+        action._mark_attempt()
+        self._commit()
+        if not self._lock_action(action):
+            return
+        operation, arguments = action._arguments()
+        try:
+            with self._client(action.company_id) as client:
+                result = getattr(recovery, operation)(client, tried_before=tried_before, **arguments)
+        except ChorusError as error:
+            action._record_failure(error)
+        else:
+            action._record_result(result)
+
+    @api.model
+    def _lock_action(self, action):
+        # Another sender may hold the row (SKIP LOCKED), or changed it since this snapshot: it is theirs.
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM ediflex_chorus_action WHERE id = %s AND state IN ('to_send', 'error') "
+                    "FOR UPDATE SKIP LOCKED", (action.id,), log_exceptions=False)
+                found = bool(self.env.cr.fetchone())
+        except SerializationFailure:
+            return False
+        if found:
+            action.invalidate_recordset()
+        return found

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.tools import format_amount
 
 from ..chorus import recovery
@@ -39,6 +39,19 @@ class EdiflexChorusDepositRecovery(models.Model):
                                          help="The status at which the follow-up last looked for these pieces.")
     chorus_produced_way = fields.Char(string="Found By", readonly=True, copy=False)
     produced_note = fields.Char(string="Project Manager and Owner Pieces Note", compute="_compute_produced_note")
+
+    chorus_action_ids = fields.One2many("ediflex.chorus.action", "deposit_id", string="Actions on Chorus Pro",
+                                        readonly=True)
+    chorus_action_pending = fields.Boolean(string="Action on Its Way", compute="_compute_chorus_action_pending")
+
+    @api.depends("chorus_action_ids.state", "chorus_checked_date")
+    def _compute_chorus_action_pending(self):
+        # An action on its way, or done since Chorus Pro's status was last read: the piece waits for that status.
+        for deposit in self:
+            read_on = deposit.chorus_checked_date
+            deposit.chorus_action_pending = any(
+                action.state in ("to_send", "error") or (action.state == "done" and (
+                    not read_on or action.write_date >= read_on)) for action in deposit.chorus_action_ids)
 
     def _compute_produced_note(self):
         for deposit in self:

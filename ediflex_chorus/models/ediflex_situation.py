@@ -7,6 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import date_utils
 
 from ..chorus import checks, situation_states, states, works
+from ..chorus.recovery import COMPLETE_STATUS, RECYCLE_STATUS
 from .ediflex_contract import ROLE_HELP, ROLE_SELECTION
 from .notification import notification
 
@@ -686,6 +687,25 @@ class EdiflexSituationLife(models.Model):
     chorus_produced_ids = fields.One2many("ediflex.chorus.produced.piece", "situation_id", readonly=True,
                                           string="Project Manager and Owner Pieces")  # récupération, issue 21
     chorus_produced_note = fields.Char(related="deposit_ids.produced_note", string="Project Manager and Owner Note")
+    # récupération, issue 21: what Chorus Pro asks of a piece, acted on from the situation
+    chorus_action_ids = fields.One2many("ediflex.chorus.action", "situation_id", string="Actions on Chorus Pro",
+                                        readonly=True)
+    chorus_can_complete = fields.Boolean(string="Can Be Completed", compute="_compute_chorus_can_act")
+    chorus_can_recycle = fields.Boolean(string="Can Be Recycled", compute="_compute_chorus_can_act")
+
+    @api.depends("deposit_ids.chorus_status", "chorus_action_ids.state")
+    def _compute_chorus_can_act(self):
+        for situation in self:
+            situation.chorus_can_complete = situation._chorus_can_act(COMPLETE_STATUS)
+            situation.chorus_can_recycle = situation._chorus_can_act(RECYCLE_STATUS)
+
+    def _chorus_can_act(self, status):
+        deposit = self._chorus_deposit_in(status)
+        return bool(deposit) and not deposit.chorus_action_pending
+
+    def _chorus_deposit_in(self, status):
+        """The situation's latest piece whose Chorus Pro status is ``status`` (none when status is None)."""
+        return self.deposit_ids.filtered(lambda d: status and d.chorus_status == status).sorted("id")[-1:]
     payment_deposit_id = fields.Many2one("ediflex.chorus.deposit", string="Payment Request",
                                          compute="_compute_payment_clock",
                                          help="The deposited piece whose Chorus Pro date starts the payment period.")
