@@ -98,6 +98,9 @@ class TestRoles(ChorusCase):
                 self.assertEqual(situation.state, "accepted")
                 self.assertEqual(self._deposits(situation).mapped("frame"), [frames[0]])
                 self.assertIn("Nothing is deposited on Chorus Pro", answer["params"]["message"])
+                # The project owner's portal keeps showing the copy presented (there is no accepted copy).
+                self.assertEqual(situation._portal_copy(), self._deposits(situation).attachment_id)
+                self.assertTrue(situation._portal_copy())
 
     def test_a_partners_acceptance_candidate_as_main_deposits_a6(self):
         with patch.object(works, "ROLE_ACCEPTANCE", works.ACCEPTANCE_AS_MAIN):
