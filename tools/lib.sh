@@ -128,7 +128,9 @@ apt_install() {
     # Debian packages the tests need, installed when missing (as root, as CI runs).
     [ "$(id -u)" = 0 ] || return 1
     echo "installing Debian's $*"
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@") >/dev/null 2>&1
+    # Another apt or dpkg run on the machine holds the lock: wait for it (5 minutes) instead of failing at once.
+    (apt-get -o DPkg::Lock::Timeout=300 update -qq \
+        && DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq "$@") >/dev/null 2>&1
 }
 
 ensure_postgres() {
