@@ -53,6 +53,14 @@ for login, name, group in DEMO_ROLES:
                       "groups_id": [(6, 0, [env.ref("base.group_user").id, env.ref(group).id])]})  # noqa: F821
 Situation = env["ediflex.situation"]  # noqa: F821
 if not Situation.search_count([]):
+    # September's situation, presented and accepted: deposited (A4, A6) once the server runs, and with the bridge
+    # (ediflex_chorus_account) its posted customer invoice, the retention on 411700. October's stays a draft.
+    accepted = Situation.with_user(admin).create(contract.with_user(admin)._next_situation_values())
+    accepted.write({"period_start": "2026-09-01", "period_end": "2026-09-30", "date": "2026-10-02"})
+    accepted.line_ids.filtered(lambda line: line.code == "1.1").progress_percent = 20
+    accepted.line_ids.filtered(lambda line: line.code == "1.2").progress_percent = 5
+    accepted.action_present()
+    accepted.action_accept()  # as admin (created with_user(admin)), the approver role included
     first = Situation.with_user(admin).create(contract.with_user(admin)._next_situation_values())
     first.write({"period_start": "2026-10-01", "period_end": "2026-10-31"})
     first.line_ids.filtered(lambda line: line.code == "1.1").progress_percent = 40

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# `make run`: a local Chorus Pro emulator, then Odoo 18 with ediflex_chorus on the database ediflex_demo,
-# configured against that emulator in qualification, with French loaded: click through the whole flow offline.
+# `make run`: a local Chorus Pro emulator, then Odoo 18 with ediflex_chorus and its bridge to Accounting
+# (ediflex_chorus_account, French chart) on the database ediflex_demo, configured against that emulator in
+# qualification, with French loaded: click through the whole flow offline.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 ODOO_PATH=${ODOO_PATH:-/opt/odoo18}
@@ -34,6 +35,17 @@ if ! psql -lqt | cut -d '|' -f 1 | grep -qw "$DB"; then
 else
     echo "updating ediflex_chorus on $DB"
     (cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" -u ediflex_chorus --stop-after-init --log-level=warn)
+fi
+# The bridge to Odoo Accounting with the French chart: the company is made French first, so that installing account
+# loads the French chart (411700 for the retentions) rather than the generic one. Once, on a database without it
+# (later, `-u ediflex_chorus` above upgrades the bridge with it).
+bridge=$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'ediflex_chorus_account'")
+if [ "$bridge" != installed ]; then
+    echo "installing ediflex_chorus_account and the French chart of accounts (l10n_fr_account) on $DB"
+    (cd "$ODOO_PATH" && "$odoo_python" odoo-bin shell "${odoo[@]}" --no-http --log-level=warn \
+        <<<'env.company.country_id = env.ref("base.fr"); env.cr.commit()')
+    (cd "$ODOO_PATH" && "$odoo_python" odoo-bin "${odoo[@]}" -i ediflex_chorus_account,l10n_fr_account \
+        --without-demo=all --stop-after-init --log-level=warn)
 fi
 echo "configuring the company against the emulator on port $EMULATOR_PORT"
 (cd "$ODOO_PATH" && EMULATOR_URL="http://127.0.0.1:$EMULATOR_PORT" "$odoo_python" odoo-bin shell "${odoo[@]}" \
