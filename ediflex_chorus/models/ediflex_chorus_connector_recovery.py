@@ -113,3 +113,27 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         if found:
             action.invalidate_recordset()
         return found
+
+    # ------------------------------------------------------------------ the pieces Chorus Pro lists "à traiter"
+
+    @api.model
+    def _sync_company_statuses(self, company, started):
+        """The status follow-up of a company, then the pieces Chorus Pro lists as waiting for it (one search)."""
+        result = super()._sync_company_statuses(company, started)
+        self._fetch_to_handle(company)
+        return result
+
+    @api.model
+    def _fetch_to_handle(self, company):
+        """Mark the company's deposits whose piece Chorus Pro lists as waiting for it (rechercher/atraiter/fournisseur,
+        every page), and unmark the others; left as they were when Chorus Pro cannot be asked."""
+        if not company.chorus_structure_id:
+            return
+        try:
+            with self._client(company) as client:
+                listed = {item.id for item in recovery.to_handle(client, company.chorus_structure_id)}
+        except ChorusError as error:
+            _logger.info("Chorus Pro pieces to handle of %s not read: %s", company.name, error)
+            return
+        self.env["ediflex.chorus.deposit"].sudo()._mark_waiting(company, listed)
+        self._commit()

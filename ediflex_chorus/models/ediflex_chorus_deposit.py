@@ -87,7 +87,8 @@ class EdiflexChorusDeposit(models.Model):
                              index=True)
     to_handle = fields.Boolean(
         compute="_compute_to_handle", search="_search_to_handle",
-        help="Failed, rejected or refused: a person must look at it.",
+        help="Failed, rejected or refused, or listed by Chorus Pro as waiting for the company: a person must look "
+             "at it.",
     )
     road = fields.Selection(
         [("works_api", "Works invoicing API"), ("facturx_flow", "Factur-X flow")], string="Deposit Road",
@@ -156,18 +157,21 @@ class EdiflexChorusDeposit(models.Model):
         for deposit in self:
             deposit.chorus_status_label = deposit.chorus_status if deposit.chorus_status in known else False
 
-    @api.depends("state", "replaced_by_id")
+    @api.depends("state", "replaced_by_id", "chorus_waiting")
     def _compute_to_handle(self):
         for deposit in self:
             # A piece replaced by a newer one (refused, then corrected and presented again) is handled.
-            deposit.to_handle = deposit.state in states.TO_HANDLE_STATES and not deposit.replaced_by_id
+            deposit.to_handle = (deposit.state in states.TO_HANDLE_STATES and not deposit.replaced_by_id
+                                 or deposit.chorus_waiting)  # listed by Chorus Pro as waiting (issue 21)
 
     def _search_to_handle(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             return NotImplemented
         if (operator == "=") == value:
-            return [("state", "in", states.TO_HANDLE_STATES), ("replaced_by_id", "=", False)]
-        return ["|", ("state", "not in", states.TO_HANDLE_STATES), ("replaced_by_id", "!=", False)]
+            return ["|", "&", ("state", "in", states.TO_HANDLE_STATES), ("replaced_by_id", "=", False),
+                    ("chorus_waiting", "=", True)]
+        return ["&", ("chorus_waiting", "=", False), "|", ("state", "not in", states.TO_HANDLE_STATES),
+                ("replaced_by_id", "!=", False)]
 
     def _set_state(self, new_state, vals=None):
         """The one door to a deposit's state: check the transition of each deposit, log it, write it."""

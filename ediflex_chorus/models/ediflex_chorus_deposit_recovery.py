@@ -91,6 +91,17 @@ class EdiflexChorusDepositRecovery(models.Model):
                     difference=format_amount(self.env, row.amount_difference, self.currency_id)))
         self.write({"chorus_produced_status": self.chorus_status, "chorus_produced_way": way or False})
 
+    chorus_waiting = fields.Boolean(
+        string="Waiting for the Company on Chorus Pro", readonly=True, copy=False, index=True,
+        help="Chorus Pro lists the piece among those the company must act on (complete, recycle...).")
+
+    def _mark_waiting(self, company, piece_ids):
+        """Chorus Pro lists these piece ids as waiting for the company: mark those deposits, unmark the others."""
+        listed = self.search([("company_id", "=", company.id), ("chorus_piece_id", "in", list(piece_ids) or [-1])])
+        (listed - listed.filtered("chorus_waiting")).write({"chorus_waiting": True})
+        self.search([("company_id", "=", company.id), ("chorus_waiting", "=", True),
+                     ("id", "not in", listed.ids)]).write({"chorus_waiting": False})
+
     def _compute_sent_sha256(self):
         for deposit in self:
             raw = deposit.attachment_id.sudo().raw

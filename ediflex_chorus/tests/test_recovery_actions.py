@@ -86,3 +86,19 @@ class TestRecoveryActions(ChorusCase):
         self.assertEqual(action.state, "rejected")
         self.assertIn("service", action.error_message)
         self.assertTrue(any("refused to recycle" in str(b) for b in deposit.situation_id.message_ids.mapped("body")))
+
+    def test_the_to_handle_filter_shows_what_chorus_pro_lists_as_waiting(self):
+        deposit = self._presented()
+        self._send()
+        Deposit = self.env["ediflex.chorus.deposit"]
+        self.connector._cron_fetch_statuses()
+        self.assertFalse(deposit.to_handle)
+        self.emulator.set_status(deposit.chorus_piece_id, "SUSPENDUE", "Attestation manquante")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.state, "received", "a suspension is no refusal of the addon's own states")
+        self.assertTrue(deposit.chorus_waiting and deposit.to_handle)
+        self.assertIn(deposit, Deposit.search([("to_handle", "=", True)]))
+        self.emulator.set_status(deposit.chorus_piece_id, "COMPLETEE", "Complétée")
+        self.connector._cron_fetch_statuses()
+        self.assertFalse(deposit.to_handle)
+        self.assertNotIn(deposit, Deposit.search([("to_handle", "=", True)]))
