@@ -13,6 +13,9 @@ cron uses per company and run):
 - the time to drain a queue of --drain deposits with the latency injected, against the ideal of one sequential
   worker (2 calls x latency per deposit; limit 1.5);
 - HTTP calls of the status follow-up per open piece (the works search, 100 pieces per page; limit 0.02);
+- the récupération (issue 21), counted apart from the follow-up: Chorus Pro's copy downloaded once per piece
+  (ideal and limit 1.0 download per piece), and the follow-up's calls per open piece with the one search of the
+  pieces "à traiter" added (limit 0.02 as above);
 - the peak memory of the client while it uploads a --pdf-mb MB PDF, file included, against the file (limit 3;
   the emulator runs in another process so that only the client is measured).
 """
@@ -38,7 +41,7 @@ from chorus_emulator import Emulator  # noqa: E402
 from factories import minimal_pdf  # noqa: E402
 
 from chorus import client as client_module  # noqa: E402
-from chorus import facturx, works  # noqa: E402
+from chorus import facturx, recovery, works  # noqa: E402
 from chorus.client import ChorusClient, Credentials  # noqa: E402
 
 PDF = b"%PDF-1.4\n% benchmark situation\n" + b"0" * 20_000
@@ -48,6 +51,7 @@ MAX_DRAIN_RATIO = 1.5
 MAX_STATUS_CALLS_PER_PIECE = 0.02
 MAX_MEMORY_RATIO = 3.0
 MAX_FLOW_CALLS_PER_DEPOSIT = 1.01
+MAX_DOWNLOADS_PER_PIECE = 1.0
 
 
 def make_deposits(seed, count, prefix):
@@ -186,6 +190,30 @@ def bench_status_follow_up(emu, count, prefix):
     return ratio <= MAX_STATUS_CALLS_PER_PIECE and seen >= len(pieces)
 
 
+def bench_recovery(emu, count, prefix):
+    """Downloads of Chorus Pro's copy per deposited piece (each asked once, as the follow-up does; that it is never
+    asked again is the Odoo test's), and the follow-up's calls per open piece with the "à traiter" search added."""
+    emu.reset()
+    pieces = []
+    with client(emu) as chorus:
+        for payload, document in make_deposits(emu.seed, count, prefix):
+            pieces.append((deposit(chorus, payload, document).piece_id, payload["numeroFactureSaisi"]))
+    since = datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=10)
+    with cold_client(emu) as chorus:
+        copies = list(recovery.copies(chorus, pieces))
+        agree = sum(1 for copy, (_id, _number) in zip(copies, pieces, strict=True) if copy.agrees_with(PDF))
+        downloads = emu.request_counts.get("/cpro/factures/v1/telecharger/groupe", 0)
+        emu.reset_counts()
+        seen = sum(len(page) for page in chorus.works_pages(since=since))
+        recovery.to_handle(chorus, emu.seed.contractor.id)
+    follow_up = sum(emu.request_counts.values()) / count
+    print(f"récupération of {count} pieces: {downloads} downloads = {downloads / count:.3f} per piece (limit "
+          f"{MAX_DOWNLOADS_PER_PIECE}, counted apart), {agree} copies agreeing with the PDF sent; follow-up with the "
+          f"'à traiter' search: {follow_up:.4f} calls per open piece (limit {MAX_STATUS_CALLS_PER_PIECE})")
+    return downloads / count <= MAX_DOWNLOADS_PER_PIECE and agree == count and seen >= count and (
+        follow_up <= MAX_STATUS_CALLS_PER_PIECE)
+
+
 def bench_memory(megabytes):
     """Peak memory of the client uploading a PDF of that size (file included), against the file."""
     content = b"%PDF-1.4\n" + os.urandom(int(megabytes * 1024 * 1024) - 9)
@@ -230,6 +258,7 @@ def main(argv=None):
     parser.add_argument("--flows", type=int, default=200, help="deposits on the Factur-X road")
     parser.add_argument("--drain", type=int, default=500, help="queued deposits drained with the latency")
     parser.add_argument("--open-pieces", type=int, default=1500, help="open pieces followed by the status cron")
+    parser.add_argument("--recovered", type=int, default=1000, help="deposited pieces whose copy is downloaded")
     parser.add_argument("--pdf-mb", type=float, default=9, help="size of the PDF of the memory figure")
     args = parser.parse_args(argv)
     run = datetime.datetime.now().strftime("%H%M%S")
@@ -239,6 +268,7 @@ def main(argv=None):
         checks = [calls_ok, bench_flow_road(emu, args.flows, f"B4-{run}")]
         checks.append(bench_drain(emu, args.drain, f"B2-{run}", args.latency))
         checks.append(bench_status_follow_up(emu, args.open_pieces, f"B3-{run}-"))
+        checks.append(bench_recovery(emu, args.recovered, f"B5-{run}"))
     checks.append(bench_memory(args.pdf_mb))
     print("every figure within its limit" if all(checks) else "A FIGURE IS OVER ITS LIMIT")
     return 0 if all(checks) else 1
