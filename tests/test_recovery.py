@@ -158,3 +158,22 @@ def test_recycle_after_a_server_error_is_sent_once(client, emu):
 def test_read_copy_of_unknown_bytes():
     copy = recovery.read_copy(b"garbage")
     assert copy.container == "unknown" and copy.main_pdf is None and not copy.agrees_with(b"garbage")
+
+
+@pytest.mark.parametrize("way", [*recovery.PRODUCED_PIECE_WAYS, None])
+def test_the_diagnostic_probe_says_which_way_answers(client, emu, way):
+    emu.produced_pieces_by = way
+    piece_id, number = _deposited(client, emu)
+    _produce(emu, piece_id)
+    probes = recovery.probe_produced(client, piece_id, number, "MARCHE-2026-001")
+    assert [probe.way for probe in probes] == list(recovery.PRODUCED_PIECE_WAYS)
+    outcomes = {probe.way: probe.outcome for probe in probes}
+    assert outcomes == {candidate: recovery.PROBE_FOUND if candidate == way else recovery.PROBE_EMPTY
+                        for candidate in recovery.PRODUCED_PIECE_WAYS}
+
+
+def test_the_diagnostic_probe_tells_an_absent_api(client, emu):
+    piece_id, number = _deposited(client, emu)
+    emu.subscribed = [family for family in emu.subscribed if family != "factures"]
+    probes = recovery.probe_produced(client, piece_id, number, "MARCHE-2026-001")
+    assert {probe.outcome for probe in probes} == {recovery.PROBE_ABSENT}

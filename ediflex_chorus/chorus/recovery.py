@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from .errors import ChorusBusinessError, ChorusHumanError, ChorusProtocolError
+from .errors import ChorusBusinessError, ChorusError, ChorusHumanError, ChorusProtocolError, ChorusRouteError
 from .session import _as_int
 
 # telecharger/groupe: "format" is a string whose values the Swagger's description names "XML, PDF ou ZIP".
@@ -217,6 +217,43 @@ def produced_pieces(client, piece_id, piece_number, contract_number, ways=PRODUC
         if found:
             return way, found
     return None, []
+
+
+# Outcomes of one candidate way in the deposit diagnostic's probe.
+PROBE_FOUND = "found"  # the way shows pieces produced from this piece
+PROBE_EMPTY = "empty"  # the way answers, with none (not exposed that way, or none produced yet)
+PROBE_ABSENT = "absent"  # unknown route or API not subscribed (HTTP 403/404)
+PROBE_REFUSED = "refused"  # a business refusal
+PROBE_FAILED = "failed"  # no verdict (network, authentication, server)
+
+
+@dataclass(frozen=True)
+class WayProbe:
+    """What one candidate way gave for a piece: its outcome, the pieces found, Chorus Pro's error text."""
+
+    way: str
+    outcome: str
+    pieces: tuple = ()
+    error: str = ""
+
+
+def probe_produced(client, piece_id, piece_number, contract_number, ways=PRODUCED_PIECE_WAYS):
+    """Each candidate way of listing the MOE's / MOA's pieces tried on one deposited piece (for the deposit
+    diagnostic): a WayProbe per way, in order, every way tried whatever the others gave."""
+    probes = []
+    for way in ways:
+        try:
+            found = _by_next_piece(client, piece_id) if way == NEXT_PIECE else _by_search(
+                client, piece_number, contract_number)
+        except ChorusRouteError as error:
+            probes.append(WayProbe(way, PROBE_ABSENT, error=str(error)))
+        except ChorusBusinessError as error:
+            probes.append(WayProbe(way, PROBE_REFUSED, error=str(error)))
+        except ChorusError as error:
+            probes.append(WayProbe(way, PROBE_FAILED, error=str(error)))
+        else:
+            probes.append(WayProbe(way, PROBE_FOUND if found else PROBE_EMPTY, tuple(found)))
+    return probes
 
 
 def _by_next_piece(client, piece_id):
