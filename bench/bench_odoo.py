@@ -12,7 +12,11 @@ by the emulator over loopback, it measures as ratios of one run:
 - the SQL queries of a transition (Odoo's cursor query counter, flush included, after one warm-up transition) for
   1 and 100 lines: the 100-line one against the 1-line one (limit 2: queries must not grow with the lines);
 - the deposited PDF's bytes per line for 10, 100 and 1,000 lines (issue 7: at most 5 KB per line; the 1,000-line
-  situation under 10 MB, Chorus Pro's file limit), with the fixed part and the cost of one more line.
+  situation under 10 MB, Chorus Pro's file limit), with the fixed part and the cost of one more line;
+- the status follow-up inside Odoo (issue 17): the connector's own method over --open-pieces open deposits whose
+  pieces all moved on Chorus Pro, each new status stored in the piece's history: Chorus Pro calls per open piece
+  (limit 0.02), history rows checked to be one per piece; then --refused of them refused, whose reasons cost one
+  history call each (told apart, no limit: one per refusal or suspension).
 """
 
 import argparse
@@ -31,6 +35,8 @@ MAX_BUTTON_RATIO = 1.5
 MAX_QUERY_RATIO = 2.0
 MAX_BYTES_PER_LINE = 5 * 1024
 MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_STATUS_CALLS_PER_PIECE = 0.02
+HISTORY_PATH = "/cpro/factures/v1/consulter/historique"  # a piece's history: read for a refusal's reason only
 
 
 def company_values(emulator):
@@ -130,6 +136,47 @@ class Bench:
     def pdf_size(self, lines):
         """Bytes of the PDF deposited for a ``lines``-line situation."""
         return len(self.present(self.situation(lines))[2].attachment_id.raw)
+
+    def open_deposits(self, count):
+        """``count`` sent deposits of one situation, their pieces on Chorus Pro moved on since (not timed)."""
+        from odoo.addons.ediflex_chorus.chorus import states  # noqa: PLC0415 (importable once Odoo is set up)
+
+        self.emulator.reset()
+        pieces = self.emulator.add_works_pieces(count, prefix=f"BF{time.time_ns() % 10 ** 9}-",
+                                                status="PRISE_EN_COMPTE_MOE")
+        situation = self.situation(1)
+        return self.env["ediflex.chorus.deposit"].sudo().create([{
+            "situation_id": situation.id, "company_id": self.company.id, "frame": "A4", "payload": "{}",
+            "piece_number": piece["numeroFacture"], "chorus_piece_id": piece["id"], "state": states.SENT,
+        } for piece in pieces])
+
+    def follow_up(self, deposits):
+        """(Chorus Pro calls by path, history rows stored) of one run of the connector's follow-up of a company."""
+        from odoo.addons.ediflex_chorus.chorus import client  # noqa: PLC0415
+
+        History = self.env["ediflex.chorus.status.history"].sudo()
+        before = History.search_count([("deposit_id", "in", deposits.ids)])
+        client.clear_token_cache()  # cold: the token call is counted
+        self.emulator.reset_counts()
+        # The cron's own method; its commits are held back by the flag Odoo's tests set, so that the bench's
+        # transaction is still rolled back at the end.
+        held, self.odoo.modules.module.current_test = self.odoo.modules.module.current_test, "bench"
+        try:
+            self.env["ediflex.chorus.connector"]._sync_company_statuses(self.company, time.monotonic())
+        finally:
+            self.odoo.modules.module.current_test = held
+        return self.emulator.request_counts, History.search_count([("deposit_id", "in", deposits.ids)]) - before
+
+    def follow_up_figures(self, count, refused):
+        """(calls of the follow-up of ``count`` moved pieces, history rows; then of ``refused`` refusals: all
+        calls, history calls, history rows)."""
+        deposits = self.open_deposits(count)
+        counts, stored = self.follow_up(deposits)
+        for deposit in deposits[:refused]:
+            self.emulator.set_status(deposit.chorus_piece_id, "REFUSEE_MOA", "Bench: pièce justificative manquante")
+        refusal_counts, refusal_stored = self.follow_up(deposits)
+        return (sum(counts.values()), stored, sum(refusal_counts.values()), refusal_counts.get(HISTORY_PATH, 0),
+                refusal_stored)
 
 
 class Rpc:
@@ -268,7 +315,20 @@ def figures(bench, args):
     print(f"  one more line costs {marginal / 1024:.2f} KB; the fixed part (fonts, header, totals) about "
           f"{(sizes[10] - 10 * marginal) / 1024:.0f} KB; 1,000 lines = {sizes[1000] / MAX_FILE_BYTES:.2f} x "
           "Chorus Pro's 10 MB file limit")
-    return ok
+    return follow_up_figure(bench, args) and ok
+
+
+def follow_up_figure(bench, args):
+    """Print the status follow-up's figures inside Odoo; True when within the limit and every status is stored."""
+    count, refused = args.open_pieces, args.refused
+    calls, stored, refusal_calls, history_calls, refusal_stored = bench.follow_up_figures(count, refused)
+    ratio = calls / count
+    print(f"status follow-up in Odoo of {count} open pieces that all moved on Chorus Pro: {calls} Chorus Pro calls "
+          f"(token included) = {ratio:.4f} calls per open piece (limit {MAX_STATUS_CALLS_PER_PIECE}), "
+          f"{stored} statuses stored in the pieces' history")
+    print(f"  then {refused} of them refused: {refusal_calls} calls, of which {history_calls} reading a piece's "
+          f"history for the reason (one per refusal), {refusal_stored} statuses stored")
+    return ratio <= MAX_STATUS_CALLS_PER_PIECE and stored == count and refusal_stored == refused
 
 
 def http_figure(args):
@@ -289,6 +349,8 @@ def main(argv=None):
     parser.add_argument("--latency", type=float, default=2.0, help="seconds Chorus Pro takes per call, slow case")
     parser.add_argument("--rounds", type=int, default=3, help="alternated slow/fast rounds of the button figure")
     parser.add_argument("--http-database", help="a copy of the database for the button clicked over HTTP")
+    parser.add_argument("--open-pieces", type=int, default=1500, help="open deposits followed by the status cron")
+    parser.add_argument("--refused", type=int, default=15, help="of them refused afterwards, their reasons read")
     args = parser.parse_args(argv)
     odoo, registry = open_registry(args.odoo_path, args.database)
     ok = run(odoo, registry, args)
