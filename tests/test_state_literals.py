@@ -1,5 +1,5 @@
-"""No state literal outside the constants (issue 15): the addons' Python speaks of a deposit's or a situation's
-state only through ``chorus/states.py`` and ``chorus/situation_states.py``.
+"""No state literal outside the constants (issue 15): the addons' Python speaks of a deposit's, a situation's or an
+action's state only through ``chorus/states.py``, ``chorus/situation_states.py`` and ``chorus/action_states.py``.
 
 The search reads the sources' syntax trees: a state value spelled as a string where a state is compared, put in a
 domain, written (``write``, ``create`` values, an assignment, a keyword, a default), passed to a state method,
@@ -12,12 +12,13 @@ import re
 
 import pytest
 
-from chorus import situation_states, states
+from chorus import action_states, situation_states, states
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 ADDONS = ("ediflex_chorus", "ediflex_chorus_account")
-CONSTANTS = {ROOT / "ediflex_chorus" / "chorus" / name for name in ("states.py", "situation_states.py")}
-LITERALS = frozenset(state for state, _label in states.SELECTION + situation_states.SELECTION)
+CONSTANTS = {ROOT / "ediflex_chorus" / "chorus" / name
+             for name in ("states.py", "situation_states.py", "action_states.py")}
+LITERALS = frozenset(state for state, _label in states.SELECTION + situation_states.SELECTION + action_states.SELECTION)
 SQL = re.compile(r"\bstate\s*(?:=|!=|<>|\bin\b|\bnot\s+in\b)\s*\(?\s*'(\w+)'", re.IGNORECASE)
 
 
@@ -111,7 +112,7 @@ def test_no_state_literal_outside_the_constants():
     assert len(paths) > 40 and ROOT / "ediflex_chorus_account" / "models" / "ediflex_situation.py" in paths
     found = [line for path in paths
              for line in state_literals(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))]
-    assert not found, "state literals outside chorus/states.py and chorus/situation_states.py:\n" + "\n".join(found)
+    assert not found, "state literals outside the constants (chorus/*states.py):\n" + "\n".join(found)
 
 
 @pytest.mark.parametrize("planted", [

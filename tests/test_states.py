@@ -1,6 +1,6 @@
 """The deposit and situation states' tables: one label and one row per state, named sets of known states only."""
 
-from chorus import situation_states, states
+from chorus import action_states, situation_states, states
 
 ALL = [state for state, _label in states.SELECTION]
 
@@ -66,3 +66,10 @@ def test_situation_allowed_follows_the_table():
             assert situation_states.allowed(old, new) is (old == new or new in situation_states.TRANSITIONS[old])
     assert not situation_states.allowed(situation_states.ACCEPTED, situation_states.CANCELLED)
     assert not situation_states.allowed(situation_states.DRAFT, situation_states.ACCEPTED)
+
+
+def test_action_states_one_label_each_and_known_pending_states():
+    values = [state for state, _label in action_states.SELECTION]
+    labels = [label for _state, label in action_states.SELECTION]
+    assert len(set(values)) == len(values) == 4 and len(set(labels)) == len(labels)
+    assert set(action_states.PENDING_STATES) == {action_states.TO_SEND, action_states.ERROR}

@@ -2,10 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from ..chorus import action_states
 from ..chorus.errors import ChorusError
 
 ACTION_KINDS = [("complete", "Complete"), ("recycle", "Recycle")]
-ACTION_STATES = [("to_send", "To Send"), ("error", "Error, retried"), ("done", "Done"), ("rejected", "Rejected")]
 MAX_ATTEMPTS = 8
 BACKOFF_MINUTES = (2, 4, 8, 16, 32, 64, 128)
 
@@ -28,7 +28,8 @@ class EdiflexChorusAction(models.Model):
     situation_id = fields.Many2one(related="deposit_id.situation_id", store=True, index=True)
     company_id = fields.Many2one(related="deposit_id.company_id", store=True, index=True)
     kind = fields.Selection(ACTION_KINDS, required=True, readonly=True)
-    state = fields.Selection(ACTION_STATES, default="to_send", required=True, readonly=True, tracking=True)
+    state = fields.Selection(action_states.SELECTION, default=action_states.TO_SEND, required=True, readonly=True,
+                             tracking=True)
     comment = fields.Text(readonly=True)
     attachment_ids = fields.Many2many("ir.attachment", string="Attachments", readonly=True)
     recipient_id = fields.Many2one("res.partner", string="Public Body", readonly=True)
@@ -42,7 +43,7 @@ class EdiflexChorusAction(models.Model):
     @api.model
     def _due_domain(self):
         """The actions to send now: new ones, and passing failures whose next attempt is due."""
-        return ["|", ("state", "=", "to_send"), "&", ("state", "=", "error"),
+        return ["|", ("state", "=", action_states.TO_SEND), "&", ("state", "=", action_states.ERROR),
                 ("next_attempt_date", "<=", fields.Datetime.now())]
 
     def _arguments(self):
@@ -62,7 +63,7 @@ class EdiflexChorusAction(models.Model):
 
     def _record_result(self, result):
         """Chorus Pro did it (core ActionResult): said on the deposit and its situation."""
-        self.write({"state": "done", "result_status": result.status or False, "error_message": False,
+        self.write({"state": action_states.DONE, "result_status": result.status or False, "error_message": False,
                     "next_attempt_date": False})
         piece = self.deposit_id.piece_number
         body = (self.env._("Chorus Pro: piece %(piece)s completed.", piece=piece) if self.kind == "complete"
@@ -76,7 +77,7 @@ class EdiflexChorusAction(models.Model):
         """A passing failure is retried with growing waits; a refusal waits for a person, with Chorus Pro's words."""
         retry = isinstance(error, ChorusError) and error.retryable and self.attempts < MAX_ATTEMPTS
         wait = BACKOFF_MINUTES[min(max(self.attempts, 1), len(BACKOFF_MINUTES)) - 1]
-        self.write({"state": "error" if retry else "rejected", "error_message": str(error),
+        self.write({"state": action_states.ERROR if retry else action_states.REJECTED, "error_message": str(error),
                     "next_attempt_date": fields.Datetime.now() + timedelta(minutes=wait) if retry else False})
         if not retry:
             piece = self.deposit_id.piece_number

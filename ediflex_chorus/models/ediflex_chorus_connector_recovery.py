@@ -4,7 +4,7 @@ import time
 from odoo import api, models
 from psycopg2.errors import SerializationFailure
 
-from ..chorus import recovery
+from ..chorus import action_states, recovery
 from ..chorus.errors import ChorusError
 from .ediflex_chorus_connector import CRON_BUDGET_SECONDS, SEND_BATCH_SIZE
 
@@ -77,7 +77,7 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
                 self._commit()
                 done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=Action.search_count(Action._due_domain()))
-        retry = Action.search([("state", "=", "error")], order="next_attempt_date", limit=1)
+        retry = Action.search([("state", "=", action_states.ERROR)], order="next_attempt_date", limit=1)
         if retry:
             self._trigger_actions(retry.next_attempt_date)
 
@@ -105,8 +105,8 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(
-                    "SELECT id FROM ediflex_chorus_action WHERE id = %s AND state IN ('to_send', 'error') "
-                    "FOR UPDATE SKIP LOCKED", (action.id,), log_exceptions=False)
+                    "SELECT id FROM ediflex_chorus_action WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
+                    (action.id, action_states.PENDING_STATES), log_exceptions=False)
                 found = bool(self.env.cr.fetchone())
         except SerializationFailure:
             return False

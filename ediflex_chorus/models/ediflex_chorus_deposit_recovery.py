@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.tools import format_amount
 
-from ..chorus import recovery
+from ..chorus import action_states, recovery
 from ..chorus.errors import ChorusError
 
 # The contractor's drafts from which the project manager / owner produce their pieces (notes, section 3).
@@ -50,7 +50,7 @@ class EdiflexChorusDepositRecovery(models.Model):
         for deposit in self:
             read_on = deposit.chorus_checked_date
             deposit.chorus_action_pending = any(
-                action.state in ("to_send", "error") or (action.state == "done" and (
+                action.state in action_states.PENDING_STATES or (action.state == action_states.DONE and (
                     not read_on or action.write_date >= read_on)) for action in deposit.chorus_action_ids)
 
     def _compute_produced_note(self):
