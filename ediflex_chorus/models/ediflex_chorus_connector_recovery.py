@@ -137,3 +137,10 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
             return
         self.env["ediflex.chorus.deposit"].sudo()._mark_waiting(company, listed)
         self._commit()
+
+    @api.model
+    def _probe_produced(self, company, deposit):
+        """Each candidate way of listing the MOE's / MOA's pieces, tried on one deposit's piece (core WayProbe list)."""
+        with self._asked(company) as client:
+            return recovery.probe_produced(client, deposit.chorus_piece_id, deposit.piece_number,
+                                           deposit.contract_number or "")

@@ -110,3 +110,16 @@ class TestRecoveryProduced(ChorusCase):
         note = deposit.with_context(lang="fr_FR").produced_note
         self.assertIn("ne sont pas disponibles", note)
         self.assertEqual(deposit.situation_id.with_context(lang="fr_FR").chorus_produced_note, note)
+
+    def test_the_deposit_diagnostic_says_which_way_shows_them(self):
+        self.emulator.produced_pieces_by = "supplier_search"
+        deposit = self._taken_into_account()
+        self.emulator.produce_piece(self._emulator_piece(deposit.piece_number)[0]["id"])
+        wizard = self.env["ediflex.chorus.diagnostic"].create({
+            "owner_id": self.owner.id, "manager_id": self.manager.id, "produced_deposit_id": deposit.id})
+        wizard.action_probe_produced()
+        lines = [str(line) for line in wizard.produced_report.split("<li>")[1:]]
+        [next_piece] = [line for line in lines if "NEXT_PIECE" in line]
+        [search] = [line for line in lines if "SUPPLIER_SEARCH" in line]
+        self.assertIn("shows no piece", next_piece)
+        self.assertIn("1 piece(s) found", search)

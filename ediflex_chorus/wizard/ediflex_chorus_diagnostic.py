@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 
 from ..chorus import diagnostic as dg
 from ..chorus import endpoints as ep
-from ..chorus import works
+from ..chorus import recovery, works
 from ..models.ediflex_contract import ROLE_SELECTION
 from ..models.notification import notification
 from ..models.res_company import DEPOSIT_ROADS
@@ -290,3 +290,35 @@ class EdiflexChorusDiagnostic(models.TransientModel):
                     "chorus/works.py or chorus/facturx.py accordingly.", road=self._road_label(road),
                     variant=self._variant_text(accepted[0].variant)))
         return lines
+
+    # ------------------------------------------------------------------ récupération (issue 21): MOE / MOA pieces
+
+    produced_deposit_id = fields.Many2one(
+        "ediflex.chorus.deposit", string="Piece to Examine",
+        domain="[('company_id', '=', company_id), ('chorus_piece_id', '!=', 0)]",
+        help="A piece already on Chorus Pro that the project manager has handled: each documented way of listing "
+             "the pieces produced from it is tried (nothing is deposited).")
+    produced_report = fields.Html(string="Project Manager and Owner Pieces", readonly=True, sanitize=True)
+
+    def action_probe_produced(self):
+        """Try each way of listing the project manager's and owner's pieces on the chosen piece; say which answers."""
+        self.ensure_one()
+        deposit = self.produced_deposit_id.sudo()
+        if not deposit:
+            raise UserError(self.env._("Choose a piece already on Chorus Pro to examine."))
+        probes = self.env["ediflex.chorus.connector"]._probe_produced(self.company_id.sudo(), deposit)
+        self.produced_report = Markup("<ul>%s</ul>") % Markup().join(
+            Markup("<li>%s</li>") % self._way_probe_text(probe) for probe in probes)
+        return self._reopen()
+
+    def _way_probe_text(self, probe):
+        names = {recovery.NEXT_PIECE: self.env._("following piece of the consultation (NEXT_PIECE)"),
+                 recovery.SUPPLIER_SEARCH: self.env._("supplier search by frame (SUPPLIER_SEARCH)")}
+        outcomes = {
+            recovery.PROBE_FOUND: self.env._("answers: %(count)s piece(s) found", count=len(probe.pieces)),
+            recovery.PROBE_EMPTY: self.env._("answers, but shows no piece"),
+            recovery.PROBE_ABSENT: self.env._("not available (unknown route or API not subscribed)"),
+            recovery.PROBE_REFUSED: self.env._("refused by Chorus Pro: %(error)s", error=probe.error),
+            recovery.PROBE_FAILED: self.env._("no answer: %(error)s", error=probe.error),
+        }
+        return f"{names.get(probe.way, probe.way)}: {outcomes[probe.outcome]}"
