@@ -26,7 +26,8 @@ class AccountMove(models.Model):
     )
     ediflex_deposit_id = fields.Many2one(
         "ediflex.chorus.deposit", string="Chorus Pro Piece", compute="_compute_ediflex_deposit_id",
-        help="The deposit of the accepted copy (A6, or A8 for a final situation) on Chorus Pro.",
+        help="The piece the public body pays on Chorus Pro: the accepted copy (A6, or A8 for a final situation), "
+        "or a partner's presented piece (A10/A11, A13/A14).",
     )
     ediflex_expected_payment_date = fields.Date(
         string="Expected Payment Date", copy=False, tracking=True,

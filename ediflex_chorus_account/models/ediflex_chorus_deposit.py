@@ -2,8 +2,6 @@ from datetime import timedelta
 
 from odoo import fields, models
 
-# The frames of the accepted copy: the piece the public body pays.
-ACCEPTED_FRAMES = ("A6", "A8")
 # Chorus Pro's payment statuses of a works piece and the days from the status to the money on the bank account.
 # UNCERTAIN: Chorus Pro gives no payment date. MANDATEE: the buyer ordered the payment (mandatement); the public
 # accountant then pays, commonly within about ten days. MISE_EN_PAIEMENT: the accountant releases the payment.

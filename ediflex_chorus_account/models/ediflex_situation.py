@@ -6,8 +6,6 @@ from odoo.addons.ediflex_chorus.chorus import situation_states, states, works
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_date
 
-from .ediflex_chorus_deposit import ACCEPTED_FRAMES
-
 # Chorus Pro takes works pieces in euros only; so is the invoice of a situation.
 INVOICE_CURRENCY = "EUR"
 
@@ -130,11 +128,18 @@ class EdiflexSituation(models.Model):
                                  for line in lines],
         }
 
-    def _ediflex_accepted_deposit(self):
-        """The deposit of the accepted copy (A6 or A8) of this situation, if any."""
+    def _ediflex_paid_frame(self):
+        """The frame of the copy the public body pays: the accepted one (A6, A8), or for a partner whose acceptance
+        deposits no piece (the core's ROLE_ACCEPTANCE), the presented one (A10/A11, A13/A14)."""
         self.ensure_one()
-        deposits = self.sudo().deposit_ids.filtered(
-            lambda d: d.frame in ACCEPTED_FRAMES and d.state != states.CANCELLED)
+        final, role = self.kind == "final", self.chorus_role or works.ROLE_MAIN
+        return works.frame_for("accept", final, role) or works.frame_for("present", final, role)
+
+    def _ediflex_accepted_deposit(self):
+        """The deposit of the copy the public body pays (see _ediflex_paid_frame) of this situation, if any."""
+        self.ensure_one()
+        frame = self._ediflex_paid_frame().short  # the deposit keeps the short code ("A6")
+        deposits = self.sudo().deposit_ids.filtered(lambda d: d.frame == frame and d.state != states.CANCELLED)
         return deposits.sorted("id")[-1:]
 
     def _ediflex_check_currency(self):
@@ -246,8 +251,8 @@ class EdiflexSituation(models.Model):
         if copy:
             name, raw = copy.name, copy.raw
         else:
-            # Chorus Pro not enabled: no deposit, the same report gives the accepted copy.
-            document = self._chorus_render_pdf(works.frame_for("accept", self.kind == "final"))
+            # Chorus Pro not enabled: no deposit, the same report gives the copy.
+            document = self._chorus_render_pdf(self._ediflex_paid_frame())
             name, raw = document.name, document.content
         attachment = self.env["ir.attachment"].create({
             "name": name, "raw": raw, "mimetype": "application/pdf",

@@ -52,6 +52,23 @@ class TestSituationInvoice(SituationInvoiceCase):
         self.assertEqual(invoice.invoice_pdf_report_id.raw, a6.attachment_id.raw)
         self.assertEqual(invoice.message_main_attachment_id, invoice.invoice_pdf_report_id)
 
+    def test_a_subcontractors_invoice_is_its_presented_piece(self):
+        # Sous-traitant en paiement direct: the public body pays the A10; its acceptance deposits no piece.
+        main = self._public_body(self.seed.main_contractor)
+        service = self.env["ediflex.chorus.service"].create({
+            "partner_id": main.id, "code": self.seed.main_contractor.services[0].code})
+        contract = self.env["ediflex.contract"].create({
+            "name": "MARCHE-ST", "owner_id": self.owner.id, "manager_id": self.manager.id,
+            "chorus_role": "subcontractor", "main_contractor_id": main.id, "partner_service_id": service.id})
+        situation = self._accepted(contract_id=contract.id)
+        a10 = self._deposits(situation)
+        self.assertEqual(a10.mapped("frame"), ["A10"])
+        invoice = situation.invoice_id
+        self.assertEqual((invoice.state, invoice.partner_id, invoice.amount_total), ("posted", self.owner, 7550.0))
+        self.assertEqual(invoice.ediflex_deposit_id, a10)
+        self.assertTrue(a10.attachment_id.raw.startswith(b"%PDF"))
+        self.assertEqual(invoice.invoice_pdf_report_id.raw, a10.attachment_id.raw)
+
     def test_configured_retention_account(self):
         account = self.env["account.account"].create({
             "code": "411750", "name": "Retenues de garantie marchés publics", "account_type": "asset_receivable",
