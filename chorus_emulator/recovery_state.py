@@ -64,6 +64,7 @@ class RecoveryState:
             }
             self._pieces[produced_id] = produced
             self._push_status(produced, WORKS_STATUSES[0], comment or "Produced by the emulator")
+            self._copies[produced_id] = f"%PDF-1.4\n% {frame} {number}\n".encode()  # its file, as Chorus Pro serves it
             origin["pieceSuivante"] = produced_id
             return copy.deepcopy(produced)
 

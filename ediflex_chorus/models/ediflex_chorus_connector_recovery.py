@@ -52,7 +52,10 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
                             break
                         way, pieces = recovery.produced_pieces(client, deposit.chorus_piece_id, deposit.piece_number,
                                                                deposit.contract_number or "", recovery.FOLLOW_UP_WAYS)
-                        deposit._in_their_language()._record_produced(way, pieces)
+                        new = [(p.id, p.number) for p in pieces if p.id and p.id not in deposit._produced_with_file()]
+                        files = dict(zip((piece_id for piece_id, _n in new), recovery.copies(client, new),
+                                         strict=True))
+                        deposit._in_their_language()._record_produced(way, pieces, files)
                         self._commit()
                         done += 1
             except ChorusError as error:  # a passing failure: looked for again at the next run

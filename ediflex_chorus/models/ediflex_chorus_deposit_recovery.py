@@ -70,14 +70,22 @@ class EdiflexChorusDepositRecovery(models.Model):
     def _due_produced(self):
         return self.filtered(lambda d: d.chorus_status != d.chorus_produced_status)
 
-    def _record_produced(self, way, pieces):
+    def _produced_with_file(self):
+        """The Chorus Pro ids of the produced pieces whose file is already kept."""
+        return set(self.produced_piece_ids.filtered("attachment_id").mapped("chorus_piece_id"))
+
+    def _record_produced(self, way, pieces, files=None):
         """Keep the pieces the MOE / MOA produced (core ProducedPiece list, found by ``way``), one row per
-        Chorus Pro piece, updated when seen again; the status looked at is kept so that it is not asked twice."""
+        Chorus Pro piece, updated when seen again, with its file (``files``: id -> core PieceCopy, or the error that
+        refused it) attached to the situation; the status looked at is kept so that it is not asked twice."""
         self.ensure_one()
         Produced = self.env["ediflex.chorus.produced.piece"].sudo()
         known = {row.chorus_piece_id: row for row in self.produced_piece_ids if row.chorus_piece_id}
         for piece in pieces:
             values = Produced._values(piece)
+            piece_file = (files or {}).get(piece.id)
+            if piece_file is not None and not isinstance(piece_file, ChorusError):
+                values["attachment_id"] = self._produced_attachment(piece, piece_file).id
             row = known.get(piece.id)
             if row:
                 row.write(values)
@@ -101,6 +109,14 @@ class EdiflexChorusDepositRecovery(models.Model):
         (listed - listed.filtered("chorus_waiting")).write({"chorus_waiting": True})
         self.search([("company_id", "=", company.id), ("chorus_waiting", "=", True),
                      ("id", "not in", listed.ids)]).write({"chorus_waiting": False})
+
+    def _produced_attachment(self, piece, piece_file):
+        """The file Chorus Pro holds for a produced piece, attached to the situation."""
+        extension = "pdf" if piece_file.container == "pdf" else "zip"
+        return self.env["ir.attachment"].sudo().create({
+            "name": f"{piece.number or piece.id}-chorus-pro.{extension}", "raw": piece_file.content,
+            "res_model": "ediflex.situation", "res_id": self.situation_id.id, "company_id": self.company_id.id,
+        })
 
     def _compute_sent_sha256(self):
         for deposit in self:

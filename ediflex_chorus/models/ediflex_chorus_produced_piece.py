@@ -36,6 +36,8 @@ class EdiflexChorusProducedPiece(models.Model):
     piece_number = fields.Char(readonly=True)
     chorus_piece_id = fields.Integer(string="Chorus Pro Piece ID", readonly=True)
     chorus_status = fields.Char(string="Chorus Pro Status Code", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="Chorus Pro File", readonly=True,
+                                    help="The piece as Chorus Pro holds it, attached to the situation.")
     amount_presented = fields.Monetary(related="deposit_id.amount_due", string="Amount Presented")
     amount_retained = fields.Monetary(readonly=True, help="The amount to pay that this piece retains (Chorus Pro).")
     amount_total = fields.Monetary(string="Total Retained", readonly=True)

@@ -96,6 +96,10 @@ class TestRecoveryProduced(ChorusCase):
         self.assertAlmostEqual(produced.amount_difference, -500.0, places=2)
         self.assertEqual(deposit.situation_id.chorus_produced_ids, produced)
         self.assertFalse(deposit.produced_note)
+        # Its file, as Chorus Pro holds it, attached to the situation (downloaded once).
+        self.assertTrue(produced.attachment_id.raw.startswith(b"%PDF-"))
+        self.assertEqual((produced.attachment_id.res_model, produced.attachment_id.res_id),
+                         ("ediflex.situation", deposit.situation_id.id))
         looks = self._calls(CONSULT_PATH)
         self.connector._cron_fetch_statuses()
         self.assertEqual(self._calls(CONSULT_PATH), looks, "looked for again only when the status moves on")
