@@ -12,6 +12,8 @@ cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$here/var/filestor
 trap cleanup EXIT
 
 modules=ediflex_chorus_account,l10n_fr_account,account_peppol
+# Odoo's approved-platform module (plateforme agréée), when this Odoo copy has it: its route must stay closed too.
+[ -d "$odoo_path/odoo/addons/l10n_fr_pdp" ] && modules=$modules,l10n_fr_pdp
 echo "installing $modules on $db and running the bridge's tests (log: $log)"
 (cd "$odoo_path" && "$python" odoo-bin --addons-path="$odoo_path/odoo/addons,$here" -d "$db" --db-filter="^$db\$" \
     --http-port="$port" --gevent-port=$((port + 1)) --without-demo=all --stop-after-init \

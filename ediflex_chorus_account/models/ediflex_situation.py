@@ -13,14 +13,16 @@ INVOICE_CURRENCY = "EUR"
 class EdiflexSituation(models.Model):
     _inherit = "ediflex.situation"
 
-    invoice_ids = fields.One2many("account.move", "ediflex_situation_id", string="Invoices", readonly=True)
+    # The invoices only for whoever may read them (a situation user without Accounting opens the form all the same).
+    invoice_ids = fields.One2many("account.move", "ediflex_situation_id", string="Invoices", readonly=True,
+                                  groups="account.group_account_invoice")
     invoice_id = fields.Many2one(
-        "account.move", compute="_compute_invoice_id",
+        "account.move", compute="_compute_invoice_id", groups="account.group_account_invoice",
         help="The customer invoice made from the situation when it was accepted.",
     )
 
     interest_invoice_id = fields.Many2one(
-        "account.move", readonly=True, copy=False,
+        "account.move", readonly=True, copy=False, groups="account.group_account_invoice",
         help="The customer invoice of the late-payment interest and the recovery indemnity of this situation.",
     )
     interest_invoiced = fields.Boolean(compute="_compute_interest_invoiced")
@@ -28,7 +30,9 @@ class EdiflexSituation(models.Model):
     @api.depends("interest_invoice_id.state")
     def _compute_interest_invoiced(self):
         for situation in self:
-            situation.interest_invoiced = bool(situation.interest_invoice_id.filtered(lambda m: m.state != "cancel"))
+            # Read as superuser: the form shows it (hidden) to situation users who may not read invoices.
+            invoice = situation.sudo().interest_invoice_id
+            situation.interest_invoiced = bool(invoice.filtered(lambda m: m.state != "cancel"))
 
     @api.depends("invoice_ids.state")
     def _compute_invoice_id(self):

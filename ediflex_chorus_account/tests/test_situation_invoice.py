@@ -259,6 +259,21 @@ class TestSituationInvoice(SituationInvoiceCase):
         self.assertNotEqual(situation.interest_invoice_id, interest)
         self.assertEqual(situation.interest_invoice_id.state, "posted")
 
+    def test_a_situation_user_without_accounting_opens_the_accepted_situation(self):
+        situation = self._accepted()
+        self._paid_late(situation)
+        situation.action_invoice_late_interest()
+        self.assertFalse(self.user.has_group("account.group_account_invoice"))
+        # What the web client reads: the form's fields this user is given (not the invoices: Accounting's).
+        views = self.env["ediflex.situation"].with_user(self.user).get_views([(False, "form")])
+        form_fields = views["models"]["ediflex.situation"]
+        form_fields = form_fields.get("fields", form_fields)
+        self.assertIn("interest_invoiced", form_fields)
+        self.assertFalse({"invoice_id", "interest_invoice_id"} & set(form_fields))
+        [data] = situation.with_user(self.user).web_read({name: {} for name in form_fields})
+        self.assertTrue(data["interest_invoiced"])
+        self.assertEqual(data["state"], "accepted")
+
     def test_late_interest_on_the_configured_accounts(self):
         accounts = self.env["account.account"].create([{
             "code": code, "name": name, "account_type": "income_other", "company_ids": [self.fr_company.id],
