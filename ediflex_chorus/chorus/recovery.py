@@ -34,9 +34,9 @@ COPY_CONTAINERS = (("pdf", b"%PDF-"), ("zip", b"PK\x03\x04"))
 NEXT_PIECE = "next_piece"
 SUPPLIER_SEARCH = "supplier_search"
 PRODUCED_PIECE_WAYS = (NEXT_PIECE, SUPPLIER_SEARCH)
-# The way the status follow-up uses: the documented link only (one call per piece and status change, plus one per
-# piece found); the deposit diagnostic tries every candidate and says which one Chorus Pro answers.
-FOLLOW_UP_WAYS = (NEXT_PIECE,)
+# The status follow-up uses one way, the company's (res.company.chorus_produced_way, NEXT_PIECE by default: one call
+# per piece and status change, plus one per piece found); the deposit diagnostic tries every candidate, says which
+# one Chorus Pro answers and can set the company's way to it.
 SUPPLIER_SEARCH_LINK_KEY = "numeroFactureOrigine"
 # Frames of pieces deposited by the MOE (A15-A18, A24), the MOA (A19, A20, A25), and the tacit-procedure A22/A23
 # (notes, section 3; the Swagger's enumeration). Progress statements first, then the general statement's.

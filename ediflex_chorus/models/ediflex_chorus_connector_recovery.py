@@ -51,7 +51,8 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
                         if time.monotonic() - started > CRON_BUDGET_SECONDS:
                             break
                         way, pieces = recovery.produced_pieces(client, deposit.chorus_piece_id, deposit.piece_number,
-                                                               deposit.contract_number or "", recovery.FOLLOW_UP_WAYS)
+                                                               deposit.contract_number or "",
+                                                               (company.chorus_produced_way or recovery.NEXT_PIECE,))
                         new = [(p.id, p.number) for p in pieces if p.id and p.id not in deposit._produced_with_file()]
                         files = dict(zip((piece_id for piece_id, _n in new), recovery.copies(client, new),
                                          strict=True))

@@ -32,6 +32,9 @@ def _credential_source(string):
                             groups="base.group_system")
 
 
+# How the MOE's / MOA's pieces are listed (chorus/recovery.py PRODUCED_PIECE_WAYS, UNCERTAIN for works).
+PRODUCED_WAYS = [("next_piece", "Following piece of the consultation"), ("supplier_search", "Supplier search by frame")]
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -55,6 +58,11 @@ class ResCompany(models.Model):
         help="Works invoicing API: the PDF uploaded, then the works piece submitted (facturesTravaux). Factur-X "
         "flow: the PDF with its CII XML deposited as a flow (deposer/flux). Which one Chorus Pro takes for works "
         "pieces is settled in qualification.",
+    )
+    chorus_produced_way = fields.Selection(
+        PRODUCED_WAYS, string="Project Manager and Owner Pieces Found By", default="next_piece", required=True,
+        help="How the status follow-up lists the pieces the project manager and owner produce from the company's "
+        "(undocumented for works: the deposit diagnostic says which way Chorus Pro answers).",
     )
     chorus_flow_syntax = fields.Char(
         string="Flow Syntax", default=FLOW_SYNTAX_FACTURX, required=True,

@@ -127,3 +127,10 @@ class TestRecoveryProduced(ChorusCase):
         [search] = [line for line in lines if "SUPPLIER_SEARCH" in line]
         self.assertIn("shows no piece", next_piece)
         self.assertIn("1 piece(s) found", search)
+        # The follow-up then lists them the way Chorus Pro answered.
+        self.assertEqual(wizard.produced_way_found, "supplier_search")
+        wizard.action_apply_produced_way()
+        self.assertEqual(self.company.chorus_produced_way, "supplier_search")
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(deposit.produced_piece_ids.frame, "A15_ETAT_ACOMPTE_MOE")
+        self.assertEqual(deposit.chorus_produced_way, "supplier_search")

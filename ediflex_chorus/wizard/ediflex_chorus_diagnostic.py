@@ -7,7 +7,7 @@ from ..chorus import endpoints as ep
 from ..chorus import recovery, works
 from ..models.ediflex_contract import ROLE_SELECTION
 from ..models.notification import notification
-from ..models.res_company import DEPOSIT_ROADS
+from ..models.res_company import DEPOSIT_ROADS, PRODUCED_WAYS
 
 # The test piece's PDF: drawn by wkhtmltopdf with the system font the situations use, so that the flow road is
 # tried with a file like the real ones (text layer, embedded font).
@@ -298,6 +298,9 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         domain="[('company_id', '=', company_id), ('chorus_piece_id', '!=', 0)]",
         help="A piece already on Chorus Pro that the project manager has handled: each documented way of listing "
              "the pieces produced from it is tried (nothing is deposited).")
+    produced_way_found = fields.Selection(PRODUCED_WAYS, string="Way Found", readonly=True)
+    current_produced_way = fields.Selection(related="company_id.chorus_produced_way",
+                                            string="Way the Follow-up Uses")
     produced_report = fields.Html(string="Project Manager and Owner Pieces", readonly=True, sanitize=True)
 
     def action_probe_produced(self):
@@ -309,6 +312,16 @@ class EdiflexChorusDiagnostic(models.TransientModel):
         probes = self.env["ediflex.chorus.connector"]._probe_produced(self.company_id.sudo(), deposit)
         self.produced_report = Markup("<ul>%s</ul>") % Markup().join(
             Markup("<li>%s</li>") % self._way_probe_text(probe) for probe in probes)
+        found = [probe.way for probe in probes if probe.outcome == recovery.PROBE_FOUND]
+        self.produced_way_found = found[0] if found else False
+        return self._reopen()
+
+    def action_apply_produced_way(self):
+        """Have the status follow-up list the project manager's and owner's pieces the way Chorus Pro answered."""
+        self.ensure_one()
+        if not self.produced_way_found:
+            raise UserError(self.env._("No way showed the pieces: there is nothing to apply."))
+        self.company_id.sudo().chorus_produced_way = self.produced_way_found
         return self._reopen()
 
     def _way_probe_text(self, probe):
