@@ -43,7 +43,7 @@
     ],
     "assets": {
         "web.assets_backend_lazy": ["ediflex_chorus/static/src/views/*.js"],
-        "web.assets_backend": ["ediflex_chorus/static/src/form/*"],
+        "web.assets_backend": ["ediflex_chorus/static/src/form/*", "ediflex_chorus/static/src/breadcrumbs/*"],
         "web.assets_tests": ["ediflex_chorus/static/tests/tours/*.js"],
     },
     "application": True,

@@ -1,10 +1,21 @@
 # Run by `make run` inside `odoo-bin shell`, after tools/emulator_company.py (which wires the company to the
 # emulator and gives `emulator` and `seed`): the demo's users, public bodies and first situation.
+import base64  # noqa: E402 (this file follows tools/emulator_company.py in one odoo-bin shell session)
+
+from odoo.tools import file_open  # noqa: E402
+
 company = env.company  # noqa: F821 (given by odoo-bin shell)
+if not company.logo:
+    # Without one, Odoo shows its "Your logo" placeholder on the login page, the portal and the PDF: the demo
+    # company has the addon's icon as its logo.
+    with file_open("ediflex_chorus/static/description/icon.png", "rb") as handle:
+        company.logo = base64.b64encode(handle.read())
 # The structure id again, read from Chorus Pro by its SIRET as an administrator's lookup does.
 company.action_chorus_find_structure()
 admin = env.ref("base.user_admin")  # noqa: F821
-admin.write({"lang": "fr_FR", "groups_id": [(4, env.ref("ediflex_chorus.group_chorus_admin").id)]})  # noqa: F821
+# Odoo names its administrator "Administrator" whatever the language: the demo's speaks French.
+admin.write({"name": "Administrateur", "lang": "fr_FR",
+             "groups_id": [(4, env.ref("ediflex_chorus.group_chorus_admin").id)]})  # noqa: F821
 Partner = env["res.partner"]  # noqa: F821
 partners = {}
 for key in ("no_rules", "moe"):
@@ -61,7 +72,9 @@ if not Situation.search_count([]):
     accepted.line_ids.filtered(lambda line: line.code == "1.2").progress_percent = 5
     accepted.action_present()
     accepted.action_accept()  # as admin (created with_user(admin)), the approver role included
-    first = Situation.with_user(admin).create(contract.with_user(admin)._next_situation_values())
+    # October's is made by the contractor's user who presents it: its responsible, to whom Chorus Pro's answers go.
+    contractor = Users.search([("login", "=", "utilisateur")])
+    first = Situation.with_user(contractor).create(contract.with_user(contractor)._next_situation_values())
     first.write({"period_start": "2026-10-01", "period_end": "2026-10-31"})
     first.line_ids.filtered(lambda line: line.code == "1.1").progress_percent = 40
     first.line_ids.filtered(lambda line: line.code == "1.2").progress_percent = 10

@@ -86,6 +86,14 @@ class TestFrenchScreens(ChorusCase):
                 for text in (field.get("string"), *(label for _key, label in field.get("selection") or [])):
                     self.assertNotIn(text, english, f"{model}.{name} shows English to a French user")
 
+    def test_the_breadcrumbs_say_back_in_french(self):
+        # Odoo 18's template spells the visible breadcrumbs' tooltip in English; the addon uses the translated one.
+        self._load_french()
+        self.user.lang = "fr_FR"
+        situation = self._situation()
+        self.start_tour(f"/odoo/action-ediflex_chorus.action_ediflex_situation/{situation.id}",
+                        "ediflex_french_breadcrumb_tour", login="situation_user")
+
     def _translated_sources(self):
         """Source strings of the addon whose French differs: none of them may show to a French user."""
         with file_open("ediflex_chorus/i18n/fr.po") as handle:

@@ -72,3 +72,12 @@ registry.category("web_tour.tours").add("ediflex_retry_result_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("ediflex_french_breadcrumb_tour", {
+    steps: () => [
+        {
+            content: "The breadcrumb back to the list says so in French",
+            trigger: ".breadcrumb a.fw-bold[data-tooltip^='Retourner vers']",
+        },
+    ],
+});
