@@ -5,7 +5,7 @@ import base64  # noqa: E402 (this file follows tools/emulator_company.py in one 
 from odoo.tools import file_open  # noqa: E402
 
 company = env.company  # noqa: F821 (given by odoo-bin shell)
-if not company.logo:
+if company.uses_default_logo:
     # Without one, Odoo shows its "Your logo" placeholder on the login page, the portal and the PDF: the demo
     # company has the addon's icon as its logo.
     with file_open("ediflex_chorus/static/description/icon.png", "rb") as handle:
@@ -16,6 +16,13 @@ admin = env.ref("base.user_admin")  # noqa: F821
 # Odoo names its administrator "Administrator" whatever the language: the demo's speaks French.
 admin.write({"name": "Administrateur", "lang": "fr_FR",
              "groups_id": [(4, env.ref("ediflex_chorus.group_chorus_admin").id)]})  # noqa: F821
+# Discuss (the administrator's first page) lists Odoo's two channels under their English names: the demo's are French.
+for xmlid, name, description in (
+        ("mail.channel_all_employees", "général", "Annonces générales pour tous les employés."),
+        ("mail.channel_admin", "Administrateurs", "Canal général des administrateurs.")):
+    channel = env.ref(xmlid, raise_if_not_found=False)  # noqa: F821
+    if channel:
+        channel.write({"name": name, "description": description})
 Partner = env["res.partner"]  # noqa: F821
 partners = {}
 for key in ("no_rules", "moe"):
