@@ -52,6 +52,15 @@ class TestSituationInvoice(SituationInvoiceCase):
         self.assertEqual(invoice.invoice_pdf_report_id.raw, a6.attachment_id.raw)
         self.assertEqual(invoice.message_main_attachment_id, invoice.invoice_pdf_report_id)
 
+    def test_a_final_situations_invoice_is_its_general_and_final_statement(self):
+        situation = self._accepted(kind="final")
+        a8 = self._deposits(situation).filtered(lambda d: d.frame == "A8")
+        self.assertEqual(self._deposits(situation).mapped("frame"), ["A7", "A8"])
+        invoice = situation.invoice_id
+        self.assertEqual((invoice.state, invoice.amount_total), ("posted", situation.amount_total))
+        self.assertEqual(invoice.ediflex_deposit_id, a8)
+        self.assertEqual(invoice.invoice_pdf_report_id.raw, a8.attachment_id.raw)
+
     def test_a_subcontractors_invoice_is_its_presented_piece(self):
         # Sous-traitant en paiement direct: the public body pays the A10; its acceptance deposits no piece.
         main = self._public_body(self.seed.main_contractor)
