@@ -39,9 +39,10 @@ class EdiflexSituation(models.Model):
         for situation in self:
             situation.invoice_id = situation.invoice_ids.filtered(lambda m: m.state != "cancel").sorted("id")[-1:]
 
-    def _accept(self):
+    def _accept(self, partner=None):
+        # The core's one acceptance (the internal button, or the portal in the name of ``partner``).
         self._ediflex_check_currency()
-        deposits = super()._accept()
+        deposits = super()._accept(partner)
         for situation in self:
             situation._ediflex_create_invoice()
         return deposits

@@ -43,6 +43,16 @@ class TestSituationInvoice(SituationInvoiceCase):
         self.assertEqual(other.account_id, self.owner.with_company(self.fr_company).property_account_receivable_id)
         self.assertEqual(invoice.amount_residual, 7550.0)
 
+    def test_accepting_on_the_portal_makes_the_invoice_too(self):
+        # The portal's acceptance is the core's _accept in the name of the body's person: the override keeps it.
+        situation = self._situation()
+        situation.action_present()
+        person = self.env["res.partner"].create({"name": "Jeanne Martin", "email": "jeanne.martin@mairie.test",
+                                                 "parent_id": self.owner.id})
+        situation._portal_accept(person)
+        self.assertEqual((situation.state, situation.accepted_by_id), ("accepted", person))
+        self.assertEqual((situation.invoice_id.move_type, situation.invoice_id.state), ("out_invoice", "posted"))
+
     def test_the_invoice_pdf_is_the_deposited_accepted_copy(self):
         situation = self._accepted()
         a6 = self._deposits(situation).filtered(lambda d: d.frame == "A6")
