@@ -13,6 +13,8 @@ from . import (
     test_pdf_copy,
     test_piece_life,
     test_portal,
+    test_recovery,
+    test_recovery_actions,
     test_resilience,
     test_roles,
     test_secrets,
