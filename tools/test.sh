@@ -53,8 +53,8 @@ odoo_tests() {
     if ! ensure_browser_tests "$test_python"; then
         browser_status="MISSING: no chromium or websocket-client, the tours were skipped"
     fi
-    # The bridge's tests and the wheel test run beside the core's, each on a database and ports of its own: the
-    # core's run keeps about one of CI's two cores busy, they take the other (CI's 15-minute budget).
+    # The bridge's tests, the wheel test and the short soak run beside the core's, each on databases and ports of
+    # its own: the core's run keeps about one of CI's two cores busy, they take the other (CI's 15-minute budget).
     rm -f "$log_dir/side.vars"
     side_tests >"$log_dir/side.log" 2>&1 &
     side_pid=$!
@@ -152,12 +152,13 @@ dist_tests() {
 }
 
 side_tests() {
-    # The bridge's tests, then the wheel test, in a background shell: their results go to side.vars for the summary.
+    # The bridge's tests, the wheel test, then the short soak, in a background shell; results go to side.vars.
     timings=()
     timed bridge_tests; bridge_rc=$?
     timed dist_tests; dist_rc=$?
+    timed soak_tests; soak_rc=$?
     declare -p bridge_rc bridge_ran bridge_passed bridge_failed bridge_status dist_rc dist_passed dist_failed \
-        dist_status timings >"$log_dir/side.vars"
+        dist_status soak_rc soak_passed soak_failed soak_status timings >"$log_dir/side.vars"
 }
 
 plain_passed=0 plain_failed=0 odoo_ran=0 odoo_failed=0 odoo_status="not run"
@@ -172,19 +173,20 @@ side_pid=""
 timed odoo_tests; odoo_rc=$?
 if [ -n "$side_pid" ]; then
     wait "$side_pid"
-    banner "beside the Odoo tests: the bridge's tests and the wheel (log: $log_dir/side.log)"
+    banner "beside the Odoo tests: the bridge's tests, the wheel, the short soak (log: $log_dir/side.log)"
     cat "$log_dir/side.log"
     core_timings=("${timings[@]}")
-    bridge_rc=1 dist_rc=1 bridge_failed=1 dist_failed=1
-    bridge_status="FAILED: no result (log: $log_dir/side.log)" dist_status=$bridge_status timings=()
+    bridge_rc=1 dist_rc=1 soak_rc=1 bridge_failed=1 dist_failed=1 soak_failed=1
+    bridge_status="FAILED: no result (log: $log_dir/side.log)" dist_status=$bridge_status soak_status=$bridge_status
+    timings=()
     # shellcheck disable=SC1091
     source "$log_dir/side.vars" 2>/dev/null
     timings=("${core_timings[@]}" "${timings[@]/%/ (beside)}")
 else
     timed bridge_tests; bridge_rc=$?
     timed dist_tests; dist_rc=$?
+    timed soak_tests; soak_rc=$?
 fi
-timed soak_tests; soak_rc=$?
 lint_failed=0
 [ "${LINT_RC:-0}" = 0 ] || lint_failed=1
 
