@@ -1,6 +1,9 @@
+import re
+
 from odoo import models
 
-ROLES_CATEGORY = "ediflex_chorus.module_category_ediflex_chorus"
+# The headers of the user form's generated view: <group string="..."> of each category.
+HEADER = re.compile(r'<group[^>]*\sstring="([^"]+)"')
 
 
 class ResGroups(models.Model):
@@ -8,18 +11,20 @@ class ResGroups(models.Model):
 
     def _update_user_groups_view(self):
         # Odoo writes the user form's generated view in English and translates its headers from base's own
-        # catalogue only: the roles' header ("Situations de travaux") takes its category's translated name.
+        # catalogue only, so a header Odoo generates after the French was loaded ("Situations de travaux", or
+        # "Productivity" once Accounting brings the dashboards) stays English: each category header takes its
+        # category's translated name.
         super()._update_user_groups_view()
         view = self.env.ref("base.user_groups_view", raise_if_not_found=False)
-        category = self.env.ref(ROLES_CATEGORY, raise_if_not_found=False)
-        if not (view and view._name == "ir.ui.view" and category):
+        if not (view and view._name == "ir.ui.view"):
             return
-        source = category.with_context(lang="en_US").name
-        if f'string="{source}"' not in (view.with_context(lang="en_US").arch_db or ""):
-            return
+        arch = view.with_context(lang="en_US").arch_db or ""
+        categories = self.env["ir.module.category"].with_context(lang="en_US").search(
+            [("name", "in", sorted(set(HEADER.findall(arch))))])
         translations = {
-            code: {source: category.with_context(lang=code).name}
+            code: {category.with_context(lang="en_US").name: category.with_context(lang=code).name
+                   for category in categories}
             for code, _name in self.env["res.lang"].get_installed() if code != "en_US"
         }
-        if translations:
+        if categories and translations:
             view.update_field_translations("arch_db", translations)

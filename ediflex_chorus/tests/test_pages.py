@@ -24,6 +24,23 @@ class TestRoles(ChorusCase):
             self.env.ref("base.view_users_form").id, "form")["arch"]
         return etree.fromstring(arch)
 
+    def test_every_category_header_of_the_user_form_is_french(self):
+        # A header Odoo generates after the French was loaded (Accounting's dashboards bring "Productivity"), as an
+        # application installed later brings its category.
+        header = self.env["ir.module.category"].create({"name": "Field Works", "sequence": 1})
+        header.with_context(lang="fr_FR").name = "Travaux de terrain"
+        category = self.env["ir.module.category"].create({"name": "Crews", "parent_id": header.id})
+        crew = self.env["res.groups"].create({"name": "Crew", "category_id": category.id})
+        self.env["res.groups"].create({"name": "Crew Chief", "category_id": category.id,
+                                       "implied_ids": [(4, crew.id)]})
+        self.env["res.groups"]._update_user_groups_view()
+        headers = {node.get("string") for node in self._user_form().iter("group") if node.get("string")}
+        self.assertIn("Travaux de terrain", headers)
+        categories = self.env["ir.module.category"].search([])
+        english = {category.name for category in categories} - {
+            category.with_context(lang="fr_FR").name for category in categories}
+        self.assertFalse(headers & english, "English category headers in the French user form")
+
     def test_the_roles_are_selections_under_one_french_header(self):
         # Regenerated as any later install or group change does: the header keeps its French.
         self.env["res.groups"]._update_user_groups_view()
