@@ -120,7 +120,8 @@ class EdiflexChorusDepositRecovery(models.Model):
 
     def _compute_sent_sha256(self):
         for deposit in self:
-            raw = deposit.attachment_id.sudo().raw
+            # The web client reads with bin_size: the attachment's raw would then be its size text, not its bytes.
+            raw = deposit.attachment_id.sudo().with_context(bin_size=False).raw
             deposit.sent_sha256 = recovery.sha256(raw) if raw else False
 
     def _copy_due_domain(self, company=None):

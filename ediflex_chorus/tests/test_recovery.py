@@ -134,3 +134,32 @@ class TestRecoveryProduced(ChorusCase):
         self.connector._cron_fetch_statuses()
         self.assertEqual(deposit.produced_piece_ids.frame, "A15_ETAT_ACOMPTE_MOE")
         self.assertEqual(deposit.chorus_produced_way, "supplier_search")
+
+
+@tagged("post_install", "-at_install")
+class TestRecoveryCopyEachRoad(ChorusCase):
+    """The copy check says "agree" exactly when the SHA-256 shown for the PDF sent is the copy's, on both roads."""
+
+    def _check_each_frame(self, road):
+        self.company.chorus_deposit_road = road
+        situation = self._situation()
+        situation.action_present()
+        situation.with_user(self.approver).action_accept()
+        self._send()
+        self.connector._cron_fetch_statuses()
+        deposits = self._deposits(situation)
+        self.assertEqual(sorted(deposits.mapped("frame")), ["A4", "A6"])
+        for deposit in deposits:
+            # As the form reads it: the web client asks binary fields for their size only (bin_size).
+            [shown] = deposit.with_context(bin_size=True).web_read(
+                {"chorus_copy_check": {}, "sent_sha256": {}, "chorus_copy_sha256": {}})
+            with self.subTest(road=road, frame=deposit.frame):
+                self.assertEqual(shown["chorus_copy_check"], "agree")
+                self.assertEqual(shown["sent_sha256"], hashlib.sha256(deposit.attachment_id.raw).hexdigest())
+                self.assertEqual(shown["sent_sha256"], shown["chorus_copy_sha256"])
+
+    def test_the_works_api_road(self):
+        self._check_each_frame("works_api")
+
+    def test_the_factur_x_flow_road(self):
+        self._check_each_frame("facturx_flow")
