@@ -715,7 +715,8 @@ class EdiflexChorusDepositLife(models.Model):
 
     def _proof_pdf_sha256(self):
         self.ensure_one()
-        return proofpack.sha256(self.attachment_id.sudo().raw or b"")
+        # bin_size=False: under the web client's bin_size, Odoo gives a binary's size text instead of its bytes.
+        return proofpack.sha256(self.attachment_id.sudo().with_context(bin_size=False).raw or b"")
 
     def _proof_answers(self):
         """What Chorus Pro answered for this piece, as the addon recorded it."""

@@ -142,7 +142,8 @@ class EdiflexChorusDepositRecovery(models.Model):
             "name": f"{self.piece_number}-chorus-pro.{extension}", "raw": piece_copy.content,
             "res_model": self._name, "res_id": self.id, "company_id": self.company_id.id,
         })
-        agrees = piece_copy.agrees_with(self.attachment_id.sudo().raw or b"")
+        # The bytes sent, whatever context calls this (bin_size would give the size text; see _compute_sent_sha256).
+        agrees = piece_copy.agrees_with(self.attachment_id.sudo().with_context(bin_size=False).raw or b"")
         self.write({"chorus_copy_id": attachment.id, "chorus_copy_check": "agree" if agrees else "differ",
                     "chorus_copy_date": fields.Datetime.now(), "chorus_copy_sha256": piece_copy.sha256 or False})
         if not agrees:
