@@ -14,6 +14,7 @@ from . import (
     ediflex_situation_line,
     ir_actions_report,
     ir_attachment,
+    ir_http,
     report_situation,
     res_company,
     res_config_settings,

@@ -246,6 +246,15 @@ class TestPortal(ChorusCase):
         self.assertIn("Situations de travaux", texts)
         self.assertIn("Accepter", texts)
 
+    def test_the_situation_thread_dates_its_messages_in_french(self):
+        # mail's JS translations must reach the portal page, not only web's and portal's.
+        self._load_french(modules=("mail", "ediflex_chorus"))
+        self.owner_user.partner_id.lang = "fr_FR"
+        situation = self._presented_situation()
+        situation.with_user(self.user).message_post(body="Voici la situation d'octobre.", message_type="comment",
+                                                    subtype_xmlid="mail.mt_comment")
+        self.start_tour(f"/my/situations/{situation.id}", "ediflex_portal_french_thread_tour", login="owner_portal")
+
     def test_a_piece_refused_on_chorus_pro_shows_in_the_buyers_words_and_colour(self):
         self._load_french()
         self.owner_user.partner_id.lang = "fr_FR"

@@ -45,6 +45,20 @@ registry.category("web_tour.tours").add("ediflex_portal_thread_tour", {
     ],
 });
 
+registry.category("web_tour.tours").add("ediflex_portal_french_thread_tour", {
+    steps: () => [
+        {
+            content: "The contractor's message is in the situation's thread",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Message-body:contains('situation d')",
+        },
+        {
+            // Posted a moment before: "Aujourd'hui à ...", mail's French for "Today at ...".
+            content: "Its date is French, like the rest of the page",
+            trigger: "#ediflex_situation_communication #chatterRoot:shadow .o-mail-Message-date:contains(Aujourd)",
+        },
+    ],
+});
+
 registry.category("web_tour.tours").add("ediflex_retry_result_tour", {
     steps: () => [
         {
