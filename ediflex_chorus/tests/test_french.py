@@ -153,6 +153,15 @@ class TestFrenchEverywhere(ChorusCase):
                 found[name.name] = leftovers
         self.assertFalse(found, "English in the French screens")
 
+    def test_no_list_pivot_or_graph_shows_sample_data(self):
+        # Odoo's sample rows are invented English names, dollars and Latin filler behind the French help.
+        names = self.env["ir.model.data"].search([
+            ("module", "in", ("ediflex_chorus", "ediflex_chorus_account")), ("model", "=", "ir.ui.view")])
+        asking = [name.name for name in names
+                  if etree.fromstring(self.env["ir.ui.view"].browse(name.res_id).arch_db).xpath("//*[@sample]")]
+        self.assertGreater(len(names), 20)
+        self.assertFalse(asking, "views asking for sample data")
+
     def test_fields_labels_helps_and_choices_are_french(self):
         models = [model for model in self.env.registry
                   if any(field._module == "ediflex_chorus" for field in self.env[model]._fields.values())]
