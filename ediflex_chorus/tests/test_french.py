@@ -162,6 +162,15 @@ class TestFrenchEverywhere(ChorusCase):
         self.assertGreater(len(names), 20)
         self.assertFalse(asking, "views asking for sample data")
 
+    def test_the_chorus_refusal_banner_puts_a_non_breaking_space_before_each_colon(self):
+        arch = self.env["ediflex.situation"].with_context(lang="fr_FR").get_view(view_type="form")["arch"]
+        banner = etree.fromstring(arch).xpath("//div[@name='chorus_refusal']")[0]
+        texts = [text for node in banner.iter(etree.Element) for text in (node.text, None if node is banner else node.tail) if text]
+        self.assertIn("Motif Chorus Pro\u00a0:", " ".join(texts))
+        bad = [text for text in texts for i, char in enumerate(text)
+               if char == ":" and (i == 0 or text[i - 1] not in "\u00a0\u202f")]
+        self.assertFalse(bad, "a colon without a non-breaking space before it")
+
     def test_fields_labels_helps_and_choices_are_french(self):
         models = [model for model in self.env.registry
                   if any(field._module == "ediflex_chorus" for field in self.env[model]._fields.values())]
