@@ -165,7 +165,8 @@ class TestFrenchEverywhere(ChorusCase):
     def test_the_chorus_refusal_banner_puts_a_non_breaking_space_before_each_colon(self):
         arch = self.env["ediflex.situation"].with_context(lang="fr_FR").get_view(view_type="form")["arch"]
         banner = etree.fromstring(arch).xpath("//div[@name='chorus_refusal']")[0]
-        texts = [text for node in banner.iter(etree.Element) for text in (node.text, None if node is banner else node.tail) if text]
+        texts = [text for node in banner.iter(etree.Element)
+                 for text in (node.text, None if node is banner else node.tail) if text]
         self.assertIn("Motif Chorus Pro\u00a0:", " ".join(texts))
         bad = [text for text in texts for i, char in enumerate(text)
                if char == ":" and (i == 0 or text[i - 1] not in "\u00a0\u202f")]
