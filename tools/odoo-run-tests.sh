@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs ediflex_chorus on a fresh database of a real Odoo 18 with its tests, then updates it, then runs the
-# same tests under pytest-odoo on that database; fails on a test failure or on any warning or error logged by
-# the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE; PYTHON has the test requirements (test-requirements.txt).
+# Installs ediflex_chorus on a fresh database of a real Odoo 18 with its tests, then updates it; beside that, runs
+# the same tests under pytest-odoo on a second fresh database where the addon was installed without its tests (two
+# routes at once, one core each); fails on a test failure or on any warning or error logged by the addon itself. Args: PYTHON ODOO_PATH DB LOGFILE; PYTHON has the test requirements (test-requirements.txt).
 # pytest-odoo writes its JUnit XML report to LOGFILE.pytest.xml.
 set -uo pipefail
 python=$1 odoo_path=$2 db=$3 log=$4
@@ -10,26 +10,46 @@ port=$((20000 + $$ % 10000))
 common=(--addons-path="$odoo_path/odoo/addons,$here" -d "$db" --db-filter="^$db\$" --http-port="$port"
         --gevent-port=$((port + 1)) --without-demo=all --stop-after-init --data-dir="$here/var/filestore")
 
+pytest_db="${db}_pytest"
+pytest_common=(--addons-path="$odoo_path/odoo/addons,$here" -d "$pytest_db" --db-filter="^$pytest_db\$"
+               --http-port=$((port + 2)) --gevent-port=$((port + 3)) --without-demo=all --stop-after-init
+               --data-dir="$here/var/filestore")
+
 # The integrator's command: the addons path only, no PYTHONPATH (the emulator is a test requirement of PYTHON).
 run() { (cd "$odoo_path" && "$python" odoo-bin "${common[@]}" "$@"); }
-# After the pytest-odoo run, which uses the database: the database and its filestore (about 50 MB a run) go.
-cleanup() { dropdb --if-exists "$db" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$db"; }
+# At the end: both databases and their filestores (about 50 MB each) go.
+cleanup() {
+    local name
+    for name in "$db" "$pytest_db"; do
+        dropdb --if-exists "$name" >/dev/null 2>&1; rm -rf "$here/var/filestore/filestore/$name"
+    done
+}
 trap cleanup EXIT
+
+pytest_route() {
+    # The developers' fast route, pytest-odoo, on a database of its own where the addon is installed plainly.
+    (cd "$odoo_path" && "$python" odoo-bin "${pytest_common[@]}" -i ediflex_chorus --log-level=warn) \
+        >"$log.pytest.install" 2>&1 || { echo "the install for pytest-odoo failed" >"$log.pytest"; return 1; }
+    "$here/tools/odoo-pytest.sh" "$python" "$odoo_path" "$pytest_db" -q --junitxml="$log.pytest.xml" \
+        >"$log.pytest" 2>&1
+}
 
 # Every access token the emulators of the run issue, to look for in the logs at the end.
 export CHORUS_EMULATOR_TOKEN_LOG="$log.tokens"
 : >"$CHORUS_EMULATOR_TOKEN_LOG"
 
+# The same tests once more through pytest-odoo, beside the --test-enable run, on a database of its own.
+echo "running the same tests under pytest-odoo on $pytest_db, beside (log: $log.pytest)"
+rm -f "$log.pytest.xml"
+pytest_route &
+pytest_pid=$!
 echo "installing ediflex_chorus on $db and running its tests (log: $log)"
 run -i ediflex_chorus --test-enable --test-tags /ediflex_chorus --log-level=test >"$log" 2>&1
 install_rc=$?
 echo "updating ediflex_chorus on $db (-u)"
 run -u ediflex_chorus --log-level=info >"$log.update" 2>&1
 update_rc=$?
-# The same tests once more through pytest-odoo (the developers' fast route), on the database just installed.
-echo "running the same tests under pytest-odoo on $db (log: $log.pytest)"
-rm -f "$log.pytest.xml"
-"$here/tools/odoo-pytest.sh" "$python" "$odoo_path" "$db" -q --junitxml="$log.pytest.xml" >"$log.pytest" 2>&1
+wait "$pytest_pid"
 pytest_rc=$?
 tail -1 "$log.pytest"
 
@@ -50,7 +70,7 @@ fi
 account=$(printf '%s' 'TECH_EDIFLEX_QUALIF@cpro.fr:Emulator-Password-2026' | base64 -w0)
 printf '%s\n' emulator-client-secret Emulator-Password-2026 "$account" Sup3r-S3cret-Pa55 piste-secret-xyz \
     New-Password-2026 stale-database-value from-the-file id-from-the-environment typed-anyway >>"$log.tokens"
-leaks=$(grep -hoF -f "$log.tokens" "$log" "$log.update" "$log.pytest" 2>/dev/null | sort | uniq -c)
+leaks=$(grep -hoF -f "$log.tokens" "$log" "$log.update" "$log.pytest.install" "$log.pytest" 2>/dev/null | sort | uniq -c)
 echo "looked for $(wc -l <"$log.tokens") secrets and tokens in the logs of the run"
 if [ -n "$leaks" ]; then
     echo "SECRETS FOUND IN THE LOGS OF THE RUN:"
