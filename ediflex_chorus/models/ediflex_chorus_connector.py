@@ -89,20 +89,21 @@ class EdiflexChorusConnector(models.AbstractModel):
         Deposit._schedule_retry()
 
     @api.model
-    def _lock(self, deposit):
-        # Another sender may hold the row: SKIP LOCKED leaves it to them. Or another sender changed it since this
-        # transaction's snapshot (REPEATABLE READ): PostgreSQL refuses the lock, and the row is theirs as well.
+    def _lock(self, record, wanted_states=states.TO_SEND_STATES):
+        # A deposit, or a queued action (wanted_states: its own). Another sender may hold the row: SKIP LOCKED leaves
+        # it to them. Or another sender changed it since this transaction's snapshot (REPEATABLE READ): PostgreSQL
+        # refuses the lock, and the row is theirs as well.
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM ediflex_chorus_deposit WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
-                    (deposit.id, states.TO_SEND_STATES), log_exceptions=False,
-                )
+                self.env.cr.execute(tools.SQL(
+                    "SELECT id FROM %s WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
+                    tools.SQL.identifier(record._table), record.id, tuple(wanted_states),
+                ), log_exceptions=False)
                 found = bool(self.env.cr.fetchone())
         except SerializationFailure:
             return False
         if found:
-            deposit.invalidate_recordset()
+            record.invalidate_recordset()
         return found
 
     @api.model

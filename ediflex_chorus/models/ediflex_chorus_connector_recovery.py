@@ -2,7 +2,6 @@ import logging
 import time
 
 from odoo import api, models
-from psycopg2.errors import SerializationFailure
 
 from ..chorus import action_states, recovery
 from ..chorus.errors import ChorusError
@@ -76,7 +75,7 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         for action in Action.search(Action._due_domain(), order="id", limit=SEND_BATCH_SIZE):
             if time.monotonic() - started > CRON_BUDGET_SECONDS:
                 break
-            if self._lock_action(action):
+            if self._lock(action, action_states.PENDING_STATES):
                 self._send_action(action)
                 self._commit()
                 done += 1
@@ -92,7 +91,7 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         tried_before = action.attempts > 0
         action._mark_attempt()
         self._commit()
-        if not self._lock_action(action):
+        if not self._lock(action, action_states.PENDING_STATES):
             return
         operation, arguments = action._arguments()
         try:
@@ -102,21 +101,6 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
             action._record_failure(error)
         else:
             action._record_result(result)
-
-    @api.model
-    def _lock_action(self, action):
-        # Another sender may hold the row (SKIP LOCKED), or changed it since this snapshot: it is theirs.
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM ediflex_chorus_action WHERE id = %s AND state IN %s FOR UPDATE SKIP LOCKED",
-                    (action.id, action_states.PENDING_STATES), log_exceptions=False)
-                found = bool(self.env.cr.fetchone())
-        except SerializationFailure:
-            return False
-        if found:
-            action.invalidate_recordset()
-        return found
 
     # ------------------------------------------------------------------ the pieces Chorus Pro lists "à traiter"
 
