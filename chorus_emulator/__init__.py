@@ -305,10 +305,14 @@ class Emulator:
         return self._api.state.advance_works(piece_id, steps)
 
     def add_works_pieces(self, count, prefix="BULK-", status=WORKS_STATUSES[0],
-                         frame="A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR"):
-        """count works pieces of the seed's contractor, as if deposited (numbers prefix + 00001...); returns them."""
+                         frame="A4_PROJET_DECOMPTE_MENSUEL_FOURNISSEUR", status_at=None):
+        """count works pieces of the seed's contractor, as if deposited (numbers prefix + 00001...); returns them.
+
+        ``status_at`` (an aware datetime; now by default) is when they were deposited and last changed status.
+        """
         seed = self._api.state.seed
-        return self._api.state.add_works_pieces(seed.contractor.id, seed.no_rules, count, prefix, status, frame)
+        return self._api.state.add_works_pieces(seed.contractor.id, seed.no_rules, count, prefix, status, frame,
+                                                status_at)
 
     def piece_by_number(self, number):
         """The seed contractor's piece with this number, or None."""

@@ -6,6 +6,9 @@ GET    /_emulator/faults         pending faults
 DELETE /_emulator/faults         clear the faults
 POST   /_emulator/advance        {"piece_id"?, "steps"?} move works statuses on
 POST   /_emulator/status         {"piece_id", "status", "comment"?} set any status (e.g. REFUSEE_MOE)
+POST   /_emulator/pieces         {"count", "prefix"?, "status"?, "frame"?, "status_at"?} works pieces of the seed's
+                                  contractor in bulk, as if deposited (status_at: when they last changed, ISO 8601
+                                  with an offset); answers how many and their first and last ids
 POST   /_emulator/reset          {"tokens"?: bool} forget deposits, counts and faults
 POST   /_emulator/reset-counts   request counts back to zero
 POST   /_emulator/expire-tokens  every issued token becomes invalid
@@ -18,17 +21,20 @@ POST   /_emulator/config         {"token_lifetime"?, "subscribed"?: [API familie
                                   "works_partner_placement"?: "validator", "comment" or null}
 """
 
+import datetime
 import json
 
 from .config import (
     API_FAMILIES,
     CONTROL_PREFIX,
+    WORKS_FRAMES,
     check_attachment_shape,
     check_download_container,
     check_partner_placement,
     check_produced_pieces_by,
     check_works_submit_id_key,
 )
+from .facts import WORKS_STATUSES
 from .replies import Reply
 
 LOOPBACK = ("127.0.0.1", "::1")
@@ -85,6 +91,16 @@ def _status(api, data, base_url):
     return {"piece": api.state.set_status(data["piece_id"], data["status"], data.get("comment", ""))}
 
 
+def _add_pieces(api, data, base_url):
+    seed, status_at = api.state.seed, data.get("status_at")
+    added = api.state.add_works_pieces(
+        seed.contractor.id, seed.no_rules, int(data["count"]), data.get("prefix", "BULK-"),
+        data.get("status", WORKS_STATUSES[0]), data.get("frame", WORKS_FRAMES[0]),
+        datetime.datetime.fromisoformat(status_at) if status_at else None)
+    return {"added": len(added), "first_id": added[0]["id"] if added else None,
+            "last_id": added[-1]["id"] if added else None}
+
+
 def _reset(api, data, base_url):
     api.reset(tokens=bool(data.get("tokens")))
     return {"reset": True}
@@ -139,6 +155,7 @@ _ACTIONS = {
     ("DELETE", "faults"): _clear_faults,
     ("POST", "advance"): _advance,
     ("POST", "status"): _status,
+    ("POST", "pieces"): _add_pieces,
     ("POST", "reset"): _reset,
     ("POST", "reset-counts"): _reset_counts,
     ("POST", "expire-tokens"): _expire_tokens,

@@ -195,7 +195,7 @@ class State(RecoveryState):
         with self._lock:
             return copy.deepcopy(self._store_piece(record))
 
-    def _store_piece(self, record):
+    def _store_piece(self, record, moment=None):
         key = (record["idFournisseur"], record["numeroFacture"])
         if key in self._numbers:
             self._duplicates[record["numeroFacture"]] += 1
@@ -203,23 +203,32 @@ class State(RecoveryState):
                                  f"deposited by this supplier (piece {self._numbers[key]})")
         first = WORKS_STATUSES[0] if record["kind"] == "works" else INVOICE_FIRST_STATUS
         piece_id = self._new_id("piece")
-        piece = {**record, "id": piece_id, "dateDepot": today_iso(), "statut": first, "history": []}
+        deposited = moment[:10] if moment else today_iso()
+        piece = {**record, "id": piece_id, "dateDepot": deposited, "statut": first, "history": []}
         self._pieces[piece_id] = piece
         self._numbers[key] = piece_id
-        self._push_status(piece, first, "Deposited")
+        self._push_status(piece, first, "Deposited", moment)
         return piece
 
-    def _push_status(self, piece, status, comment):
-        moment = now_iso()
+    def _push_status(self, piece, status, comment, moment=None):
+        moment = moment or now_iso()
         piece["statut"] = status
         piece["dateHeureEtatCourant"] = moment
         piece["history"].append({"code": status, "date": moment, "comment": comment})
 
-    def add_works_pieces(self, supplier_id, recipient, count, prefix, status, frame):
-        """count works pieces of a supplier as if deposited (numbers prefix + 00001...), moved to status."""
+    def add_works_pieces(self, supplier_id, recipient, count, prefix, status, frame, status_at=None):
+        """count works pieces of a supplier as if deposited (numbers prefix + 00001...), moved to status.
+
+        ``status_at`` (an aware datetime, or None for now) dates their deposit and status, as if they had been
+        deposited and had last moved then: a bench seeds a long-running set of pieces that a search by the date of
+        status change leaves out until they move again.
+        """
         check_status(status)
         if frame not in WORKS_FRAMES:
             raise ValueError(f"{frame!r} is not a works frame a supplier deposits ({', '.join(WORKS_FRAMES)})")
+        if status_at is not None and status_at.tzinfo is None:
+            raise ValueError("status_at needs a UTC offset, as every date-time of a piece has")
+        moment = status_at.isoformat(timespec="seconds") if status_at is not None else None
         numbers = [f"{prefix}{index:05d}" for index in range(1, count + 1)]
         with self._lock:
             taken = [number for number in numbers if (supplier_id, number) in self._numbers]
@@ -236,9 +245,9 @@ class State(RecoveryState):
                     "montantTVA": 20.0, "montantTTC": 120.0, "montantAPayer": 114.0, "pieceJointeIds": [],
                     "payload": {},
                 }
-                piece = self._store_piece(record)
+                piece = self._store_piece(record, moment)
                 if status != piece["statut"]:
-                    self._push_status(piece, status, "Bulk piece")
+                    self._push_status(piece, status, "Bulk piece", moment)
                 added.append(copy.deepcopy(piece))
             return added
 
@@ -253,10 +262,15 @@ class State(RecoveryState):
         with self._lock:
             return copy.deepcopy(self._pieces.get(piece_id))
 
-    def pieces(self, kind=None, payload=True):
-        """Deposited pieces (of a kind: "works"/"invoice") in order; payload=False leaves request bodies out."""
+    def pieces(self, kind=None, payload=True, where=None):
+        """Deposited pieces (of a kind: "works"/"invoice") in order; payload=False leaves request bodies out.
+
+        ``where`` (a function of a piece) keeps only the pieces it accepts, chosen before anything is copied: a search
+        among 100,000 pieces copies what it found, not them all.
+        """
         with self._lock:
-            found = [piece for piece in self._pieces.values() if kind in (None, piece["kind"])]
+            found = [piece for piece in self._pieces.values()
+                     if kind in (None, piece["kind"]) and (where is None or where(piece))]
             if not payload:
                 found = [{key: value for key, value in piece.items() if key != "payload"} for piece in found]
             return copy.deepcopy(found)

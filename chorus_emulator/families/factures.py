@@ -97,9 +97,9 @@ def search_supplier(api, body):
     notes' section 5), filtered and paginated by rechercheFactureParFournisseur.
     """
     start, end = (moment(body.get(name), name) for name in STATUS_PERIOD)
-    found = [piece for piece in api.state.pieces(payload=False)
-             if (piece["kind"] != "produced" or api.produced_pieces_by == "supplier_search")
-             and _matches(api, piece, body, start, end)]
+    found = api.state.pieces(payload=False, where=lambda piece: (
+        (piece["kind"] != "produced" or api.produced_pieces_by == "supplier_search")
+        and _matches(api, piece, body, start, end)))
     page, retour = paginate(found, body.get("rechercheFactureParFournisseur"), api.max_page_size)
     return success(TRA_SUCCESS_LABEL, listeFactures=[_summary(api, piece) for piece in page],
                    parametresRetour=retour)

@@ -31,7 +31,8 @@ def search_works(api, body):
     roleUtilisateur MOE or MOA finds nothing. flagTelecharge is taken and ignored (the emulator downloads nothing).
     """
     start, end = (moment(body.get(name), name) for name in STATUS_PERIOD)
-    found = [piece for piece in api.state.pieces("works", payload=False) if _works_match(api, piece, body, start, end)]
+    found = api.state.pieces("works", payload=False,
+                             where=lambda piece: _works_match(api, piece, body, start, end))
     page, retour = paginate(found, body.get("rechercheFactureTravaux"), api.max_page_size)
     if not found:
         code, label = WORKS_NO_RESULT

@@ -543,6 +543,35 @@ def test_bulk_pieces_for_tests_of_scale(emu, api):
     assert answer["parametresRetour"]["total"] == 250 and len(answer["listeFacturesTravaux"]) == 100
 
 
+def test_bulk_pieces_dated_earlier_are_searched_by_their_status_change(emu, api):
+    earlier = datetime.datetime.now().astimezone() - datetime.timedelta(days=2)
+    pieces = emu.add_works_pieces(300, prefix="OLD-", status=WORKS_STATUSES[1], status_at=earlier)
+    assert {(p["dateHeureEtatCourant"], p["dateDepot"]) for p in pieces} == {
+        (earlier.isoformat(timespec="seconds"), earlier.date().isoformat())}
+    since = (earlier + datetime.timedelta(hours=1)).isoformat(timespec="milliseconds")
+    none = api.post("works_search", {**WORKS_SEARCH, "periodeDateHeureEtatCourantDu": since}).json()
+    assert (none["codeRetour"], none["listeFacturesTravaux"]) == (20007, [])
+    emu.advance_works(pieces[7]["id"])  # moved now: the only one changed since
+    [moved] = works_search(api, periodeDateHeureEtatCourantDu=since)["listeFacturesTravaux"]
+    assert (moved["idFactureTravaux"], moved["statutFactureTravaux"]) == (pieces[7]["id"], WORKS_STATUSES[2])
+    before = (earlier - datetime.timedelta(minutes=1)).isoformat(timespec="milliseconds")
+    assert works_search(api, periodeDateHeureEtatCourantDu=before)["parametresRetour"]["total"] == 300
+    with pytest.raises(ValueError, match="offset"):
+        emu.add_works_pieces(1, prefix="NAIVE-", status_at=datetime.datetime.now())
+
+
+def test_bulk_pieces_through_the_control_endpoint(emu, api):
+    earlier = (datetime.datetime.now().astimezone() - datetime.timedelta(days=1)).isoformat(timespec="seconds")
+    added = control(emu, "POST", "pieces", {"count": 2000, "prefix": "CTL-", "status": WORKS_STATUSES[3],
+                                            "status_at": earlier}).json()
+    assert added == {"added": 2000, "first_id": emu.pieces[0]["id"], "last_id": emu.pieces[-1]["id"]}
+    piece = emu.piece_by_number("CTL-02000")
+    assert (piece["statut"], piece["dateHeureEtatCourant"], piece["frame"]) == (WORKS_STATUSES[3], earlier, A4)
+    assert works_search(api)["parametresRetour"]["total"] == 2000
+    refused = control(emu, "POST", "pieces", {"count": 1, "status": "PAYEE"})
+    assert refused.status_code == 400 and "PAYEE" in refused.json()["error"]
+
+
 def test_invoices_do_not_follow_the_works_circuit(emu, api):
     answer = api.ok("invoice_submit", invoice_body(emu, api.upload()))
     assert emu.advance_works() == []
