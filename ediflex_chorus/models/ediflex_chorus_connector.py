@@ -130,7 +130,8 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Read the statuses of the open pieces of each company, one works search page at a time."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
         started, done = time.monotonic(), 0
-        left = Deposit.search([("state", "in", states.OPEN_STATES)]).company_id
+        # The companies, not their deposits: one company may have 100,000 open pieces.
+        [(left,)] = Deposit._read_group([("state", "in", states.OPEN_STATES)], aggregates=["company_id:recordset"])
         for company in left:
             if time.monotonic() - started > CRON_BUDGET_SECONDS:
                 break
@@ -148,19 +149,18 @@ class EdiflexChorusConnector(models.AbstractModel):
         """Follow the open pieces of a company, one works search call per page committed, then the flows still
         without a piece. Returns (pieces updated, whether the company is over: read to the end, or failed)."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
-        open_deposits = Deposit.search([("company_id", "=", company.id), ("state", "in", states.OPEN_STATES)])
         until = fields.Datetime.now()
         last = self.env["ir.config_parameter"].sudo().get_param(STATUS_SYNC_PARAM % company.id)
-        since = open_deposits._status_since(fields.Datetime.to_datetime(last) if last else None) - CLOCK_MARGIN
+        since = Deposit._status_since(company, fields.Datetime.to_datetime(last) if last else None)
         updated = 0
         try:
             with self._client(company) as client:
-                for page in client.works_pages(since=since, until=until + CLOCK_MARGIN):
-                    updated += open_deposits._apply_pieces(page)
+                for page in client.works_pages(since=since - CLOCK_MARGIN, until=until + CLOCK_MARGIN):
+                    updated += Deposit._apply_pieces(company, page)
                     self._commit()
                     if time.monotonic() - started > CRON_BUDGET_SECONDS:
                         return updated, False  # the period is read again from the same start next time
-                self._follow_flows(open_deposits, client)
+                self._follow_flows(Deposit._flows_without_piece(company), client)
         except ChorusError as error:
             _logger.info("Chorus Pro statuses of %s not read: %s", company.name, error)
             return updated, True
@@ -171,7 +171,7 @@ class EdiflexChorusConnector(models.AbstractModel):
     @api.model
     def _follow_flows(self, deposits, client):
         """Read the result of each flow whose piece the works search did not find: a rejection is told."""
-        for deposit in deposits.filtered(lambda d: d.chorus_flow_number and not d.chorus_piece_id):
+        for deposit in deposits:
             report = client.flow_report(deposit.chorus_flow_number)
             if report.rejected:
                 deposit._in_their_language()._mark_flow_rejected(report)

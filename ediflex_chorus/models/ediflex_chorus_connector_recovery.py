@@ -23,7 +23,8 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         """Download Chorus Pro's copy of each piece that has none yet, a batch per company, within the cron's budget;
         returns (copies recorded, copies still due)."""
         Deposit, done = self.env["ediflex.chorus.deposit"].sudo(), 0
-        for company in Deposit.search(Deposit._copy_due_domain()).company_id:
+        [(companies,)] = Deposit._read_group(Deposit._copy_due_domain(), aggregates=["company_id:recordset"])
+        for company in companies:
             due = Deposit.search(Deposit._copy_due_domain(company), order="id", limit=SEND_BATCH_SIZE)
             pieces = [(deposit.chorus_piece_id, deposit.piece_number) for deposit in due]
             try:
@@ -42,11 +43,13 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         """Look for the pieces the project manager / owner produced from each contractor's draft whose status
         moved on since the last look, a batch per company, within the cron's budget; returns (looked, left)."""
         Deposit, done = self.env["ediflex.chorus.deposit"].sudo(), 0
-        for company in Deposit.search(Deposit._produced_due_domain())._due_produced().company_id:
-            due = Deposit.search(Deposit._produced_due_domain(company), order="id")._due_produced()
+        due_anywhere = [("id", "in", Deposit._produced_due())]
+        [(companies,)] = Deposit._read_group(due_anywhere, aggregates=["company_id:recordset"])
+        for company in companies:
+            due = Deposit.browse(Deposit._produced_due(company, limit=SEND_BATCH_SIZE))
             try:
                 with self._client(company) as client:
-                    for deposit in due[:SEND_BATCH_SIZE]:
+                    for deposit in due:
                         if time.monotonic() - started > CRON_BUDGET_SECONDS:
                             break
                         way, pieces = recovery.produced_pieces(client, deposit.chorus_piece_id, deposit.piece_number,
@@ -60,7 +63,7 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
                         done += 1
             except ChorusError as error:  # a passing failure: looked for again at the next run
                 _logger.info("Chorus Pro pieces of the project manager for %s not read: %s", company.name, error)
-        return done, len(Deposit.search(Deposit._produced_due_domain())._due_produced())
+        return done, Deposit.search_count(due_anywhere)
 
     # ------------------------------------------------------------------ the contractor's actions (completer, recycler)
 

@@ -3,7 +3,7 @@ from datetime import datetime, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import format_date, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 from ..chorus import checks, endpoints, history, payment, proofpack, roads, situation_states, states, works
 from ..chorus.client import TOKEN_OPERATION
@@ -394,18 +394,32 @@ class EdiflexChorusDeposit(models.Model):
 
     # The status follow-up: which period to search, and what a page of Chorus Pro's pieces tells.
 
-    def _status_since(self, last_complete_run):
-        """Start of the period to search for these open deposits: the last complete run (``last_complete_run``,
-        or None), or the first attempt of a piece whose id is still unknown."""
-        starts = [last_complete_run] if last_complete_run else []
-        without_id = self.filtered(lambda d: not d.chorus_piece_id)
-        starts += [d.first_attempt_date or d.create_date for d in (without_id if last_complete_run else self)]
-        return min(starts)
+    @api.model
+    def _open_domain(self, company):
+        """The company's deposits whose piece the status follow-up reads."""
+        return [("company_id", "=", company.id), ("state", "in", states.OPEN_STATES)]
 
-    def _apply_pieces(self, pieces):
-        """Apply pieces of the works search (WorksPiece) to these deposits, matched by id or else by number."""
-        by_id = {d.chorus_piece_id: d for d in self if d.chorus_piece_id}
-        by_number = {d.piece_number: d for d in self if not d.chorus_piece_id}
+    @api.model
+    def _status_since(self, company, last_complete_run):
+        """Start of the period to search for the company's open deposits: the last complete run (``last_complete_run``,
+        or None), or the first attempt of an open piece whose id is still unknown (of any, before a first complete
+        run), or now when nothing is open. Asked of the database: a company may have 100,000 open pieces."""
+        domain = self._open_domain(company) + ([("chorus_piece_id", "=", False)] if last_complete_run else [])
+        first = self._field_to_sql(self._table, "first_attempt_date")
+        created = self._field_to_sql(self._table, "create_date")
+        self.env.cr.execute(self._search(domain).select(SQL("MIN(COALESCE(%s, %s))", first, created)))
+        starts = [start for start in (last_complete_run, self.env.cr.fetchone()[0]) if start]
+        return min(starts, default=fields.Datetime.now())
+
+    @api.model
+    def _apply_pieces(self, company, pieces):
+        """Apply a page of the works search (WorksPiece list) to the company's open deposits, matched by id or else
+        by number; one search for the page's deposits, never a map of every open deposit."""
+        ids, numbers = [piece.id for piece in pieces if piece.id], [piece.number for piece in pieces if piece.number]
+        found = self.search(self._open_domain(company)
+                            + ["|", ("chorus_piece_id", "in", ids), ("piece_number", "in", numbers)])
+        by_id = {d.chorus_piece_id: d for d in found if d.chorus_piece_id}
+        by_number = {d.piece_number: d for d in found if not d.chorus_piece_id}
         updated = 0
         for piece in pieces:
             deposit = by_id.get(piece.id) or by_number.get(piece.number)
@@ -414,6 +428,12 @@ class EdiflexChorusDeposit(models.Model):
             deposit._in_their_language()._mark_found(piece)
             updated += 1
         return updated
+
+    @api.model
+    def _flows_without_piece(self, company):
+        """The company's open deposits of the flow road whose piece the works search has not found yet."""
+        return self.search(self._open_domain(company)
+                           + [("chorus_flow_number", "!=", False), ("chorus_piece_id", "=", False)])
 
     # Recording at the transition: checks first, then the piece frozen as it will be sent.
 

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount
 
 from ..chorus import action_states, recovery
 from ..chorus.errors import ChorusError
@@ -67,8 +67,14 @@ class EdiflexChorusDepositRecovery(models.Model):
                   ("chorus_status", "in", recovery.PRODUCED_AFTER_STATUSES)]
         return domain + ([("company_id", "=", company.id)] if company else [])
 
-    def _due_produced(self):
-        return self.filtered(lambda d: d.chorus_status != d.chorus_produced_status)
+    @api.model
+    def _produced_due(self, company=None, limit=None):
+        """The drafts of _produced_due_domain whose status moved since the follow-up last looked, oldest first, as a
+        query: two columns compared by the database rather than over every open deposit in Python."""
+        query = self._search(self._produced_due_domain(company), order="id", limit=limit)
+        query.add_where(SQL("%s IS DISTINCT FROM %s", self._field_to_sql(self._table, "chorus_status"),
+                            self._field_to_sql(self._table, "chorus_produced_status")))
+        return query
 
     def _produced_with_file(self):
         """The Chorus Pro ids of the produced pieces whose file is already kept."""

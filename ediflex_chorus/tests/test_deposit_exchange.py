@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from odoo.tests import new_test_user, tagged
@@ -200,6 +201,29 @@ class TestDepositExchange(ChorusCase):
         self.assertEqual(set(deposits.mapped("chorus_status")), {"PRISE_EN_COMPTE_MOE"})
         self.assertEqual(set(deposits.mapped("state")), {"received"})
         self.assertEqual(sorted(deposits.mapped("chorus_piece_id")), sorted(p["id"] for p in pieces))
+
+    def test_after_a_complete_run_only_the_pieces_that_moved_are_read(self):
+        # Issue 19: with 100,000 open pieces the follow-up must read what moved since its last complete run, not
+        # every open piece again (the works search filters by the date of the last status change).
+        situation, earlier = self._situation(), datetime.datetime.now().astimezone() - datetime.timedelta(days=2)
+        pieces = self.emulator.add_works_pieces(250, prefix="STILL-", status="MISE_A_DISPOSITION_MOE",
+                                                status_at=earlier)
+        deposits = self.env["ediflex.chorus.deposit"].sudo().create([{
+            "situation_id": situation.id, "company_id": self.company.id, "frame": "A4", "payload": "{}",
+            "piece_number": piece["numeroFacture"], "chorus_piece_id": piece["id"], "state": "sent",
+            "first_attempt_date": earlier.replace(tzinfo=None) - datetime.timedelta(days=1),
+        } for piece in pieces])
+        self.connector._cron_fetch_statuses()  # the first complete run: everything since the first attempt
+        self.assertEqual(set(deposits.mapped("chorus_status")), {"MISE_A_DISPOSITION_MOE"})
+        moved = {piece["id"] for piece in pieces[::50]}
+        for piece_id in moved:
+            self.emulator.advance_works(piece_id)
+        self.emulator.reset_counts()
+        self.connector._cron_fetch_statuses()
+        self.assertEqual(self._calls(SEARCH_PATH), 1, "one page: the five pieces that moved")
+        changed = deposits.filtered(lambda d: d.chorus_status == "PRISE_EN_COMPTE_MOE")
+        self.assertEqual(set(changed.mapped("chorus_piece_id")), moved)
+        self.assertEqual(len(changed.history_ids), len(moved) * 2, "each read once, then its one move")
 
     # ------------------------------------------------------------------ backlog, users
 
