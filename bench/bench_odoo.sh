@@ -23,4 +23,7 @@ trap 'dropdb --if-exists "$copy" >/dev/null 2>&1; rm -rf "$here/var/filestore/fi
 dropdb --if-exists "$copy" >/dev/null 2>&1
 createdb -T "$DB" "$copy" || exit 1
 echo "Odoo figures (Odoo 18 at $ODOO_PATH, database $DB):"
-"$odoo_python" "$here/bench/bench_odoo.py" --odoo-path "$ODOO_PATH" -d "$DB" --http-database "$copy" "$@"
+"$odoo_python" "$here/bench/bench_odoo.py" --odoo-path "$ODOO_PATH" -d "$DB" --http-database "$copy" "$@"; odoo=$?
+echo "Status follow-up of 100,000 open pieces (bench/bench_follow.py, issue 19):"
+"$odoo_python" "$here/bench/bench_follow.py" --odoo-path "$ODOO_PATH" -d "$DB"; follow=$?
+exit $((odoo || follow))
