@@ -15,16 +15,14 @@ exchanges) per changed piece against the time of one works search page (reported
 budget (CRON_BUDGET_SECONDS, a limit), every move read and stored, the follow-up's period complete.
 """
 
-import argparse
 import collections
 import contextlib
 import datetime
-import os
 import sys
 import time
 import urllib.parse
 
-from bench_odoo import Bench, open_registry
+from bench_odoo import Bench, odoo_parser, open_registry
 from psycopg2 import sql
 
 MAX_CALLS_PER_OPEN_PIECE = 0.002
@@ -212,9 +210,7 @@ def measure(follow, args):
 
 def main(argv=None):
     """Run the follow-up benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18"))
-    parser.add_argument("-d", "--database", required=True)
+    parser = odoo_parser(__doc__.splitlines()[0])
     parser.add_argument("--open-pieces", type=int, default=100_000, help="open pieces followed by the status cron")
     parser.add_argument("--changed", type=float, default=0.02, help="share of them moved since the last run")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds Chorus Pro takes per call")

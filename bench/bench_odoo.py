@@ -341,11 +341,17 @@ def http_figure(args):
     return ratio <= MAX_BUTTON_RATIO
 
 
-def main(argv=None):
-    """Run the Odoo benchmark and print its figures."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def odoo_parser(description):
+    """The command line of an Odoo benchmark: --odoo-path and -d, its own options added by the caller."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--odoo-path", default=os.environ.get("ODOO_PATH", "/opt/odoo18"))
     parser.add_argument("-d", "--database", required=True)
+    return parser
+
+
+def main(argv=None):
+    """Run the Odoo benchmark and print its figures."""
+    parser = odoo_parser(__doc__.splitlines()[0])
     parser.add_argument("--latency", type=float, default=2.0, help="seconds Chorus Pro takes per call, slow case")
     parser.add_argument("--rounds", type=int, default=3, help="alternated slow/fast rounds of the button figure")
     parser.add_argument("--http-database", help="a copy of the database for the button clicked over HTTP")
