@@ -2,7 +2,7 @@
     "name": "EDIFLEX - Works situations to Chorus Pro",
     "summary": "Deposit works progress statements (situations de travaux) on Chorus Pro "
     "when they are presented and accepted",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "author": "EDIFLEX",
     "website": "https://www.ediflex.fr",

@@ -1,4 +1,5 @@
 import contextlib
+import itertools
 import logging
 import time
 from datetime import timedelta
@@ -21,6 +22,8 @@ STATUS_DELAY_SECONDS = 30
 # what is left is reported to Odoo's cron progress, which runs the job again at once.
 CRON_BUDGET_SECONDS = 60
 STATUS_SYNC_PARAM = "ediflex_chorus.status_synced_until.%s"
+# One send lane's run stops taking deposits after this long and wakes the lanes again (the deposit's _trigger_send).
+SEND_BUDGET_SECONDS = 20
 
 
 class EdiflexChorusConnector(models.AbstractModel):
@@ -58,34 +61,30 @@ class EdiflexChorusConnector(models.AbstractModel):
 
     @api.model
     def _cron_send_deposits(self, limit=SEND_BATCH_SIZE):
-        """Send the deposits that are due, each in its own transaction, while any is due."""
+        """Send the deposits that are due, each in its own transaction, while any is due (one lane's run)."""
         Deposit = self.env["ediflex.chorus.deposit"].sudo()
         Deposit._hold_disabled()
-        started, done, clients = time.monotonic(), 0, {}
-        try:
-            while time.monotonic() - started < CRON_BUDGET_SECONDS:
-                due = Deposit.search(Deposit._due_domain(), order="id", limit=limit)
-                sent = 0
-                for deposit in due:
+        deadline, done, clients = time.monotonic() + SEND_BUDGET_SECONDS, 0, {}
+        with contextlib.ExitStack() as opened:  # one HTTP session per company and run, closed at its end
+            while time.monotonic() < deadline:
+                due, before = Deposit.search(Deposit._due_domain(), order="id", limit=limit), done
+                for deposit in itertools.takewhile(lambda _: time.monotonic() < deadline, due):
                     if self._lock(deposit):
-                        client = clients.get(deposit.company_id.id) or self._client(deposit.company_id)
-                        clients[deposit.company_id.id] = client
+                        company = deposit.company_id
+                        clients[company] = client = clients.get(company) or opened.enter_context(self._client(company))
                         self._send_deposit(deposit._in_their_language(), client)
                         self._commit()
-                        sent += 1
-                done += sent
-                if len(due) < limit or not sent:
+                        done += 1
+                if len(due) < limit or done == before:
                     break
-        finally:
-            for client in clients.values():
-                client.close()
-        remaining = Deposit.search_count(Deposit._due_domain())
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        if done:
-            # A first look at Chorus Pro's status soon after sending, then the hourly rhythm.
+        if time.monotonic() >= deadline:
+            # The lanes woken again, not "remaining" (Odoo would repeat this run at once in this worker, 10 times): a
+            # prefork cron worker's pass stays within its watchdog, other crons get their turn, any free worker goes on.
+            Deposit._trigger_send()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        if done:  # a first look at Chorus Pro's status soon after sending, then the hourly rhythm
             self.env.ref("ediflex_chorus.ir_cron_fetch_statuses")._trigger(
-                fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS)
-            )
+                fields.Datetime.now() + timedelta(seconds=STATUS_DELAY_SECONDS))
         Deposit._schedule_retry()
 
     @api.model

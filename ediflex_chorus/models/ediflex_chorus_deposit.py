@@ -18,6 +18,14 @@ from .notification import notification
 
 _logger = logging.getLogger(__name__)
 
+# Send lanes ("voies d'envoi"): identical send crons. Odoo runs one cron record in one worker at a time, so one
+# record means one sender however many cron workers the servers have; N records let N cron workers (on one or
+# several servers) drain the queue together, each deposit kept to one of them by its row lock (the connector's _lock,
+# SKIP LOCKED). Lane 1 is the cron ir_cron_send_deposits, lanes 2..N its copies ir_cron_send_deposits_<n>
+# (data/ir_cron_data.xml). More lanes than cron workers costs little (a lane that finds the queue empty ends at once);
+# an administrator turns a lane off by archiving its cron.
+SEND_LANES = 4
+SEND_CRON = "ediflex_chorus.ir_cron_send_deposits"
 # Short labels: the log shows them in a column (the full names are in the shared notes).
 FRAMES = [
     ("A4", "A4 Monthly draft"),
@@ -361,8 +369,24 @@ class EdiflexChorusDeposit(models.Model):
     # The sending cron's queries and wake-ups (the connector does the calls).
 
     @api.model
-    def _trigger_send(self):
-        self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger()
+    def _send_lanes(self):
+        """The send crons (lanes), lane 1 first, archived ones included; a deleted lane is left out."""
+        names = [SEND_CRON] + [f"{SEND_CRON}_{lane}" for lane in range(2, SEND_LANES + 1)]
+        lanes = self.env["ir.cron"].sudo()
+        for name in names:
+            lanes |= self.env.ref(name, raise_if_not_found=False) or lanes
+        return lanes
+
+    @api.model
+    def _trigger_send(self, at=None):
+        """Wake every active send lane now (or at ``at``): the free cron workers drain the queue together."""
+        lanes = self._send_lanes().filtered("active")
+        if at:
+            # Each lane's run ends by asking for the next retry: one wake-up per lane and moment is enough.
+            planned = self.env["ir.cron.trigger"].sudo().search([("cron_id", "in", lanes.ids), ("call_at", "=", at)])
+            lanes -= planned.cron_id
+        for lane in lanes:
+            lane._trigger(at)
 
     @api.model
     def _schedule_retry(self):
@@ -372,7 +396,7 @@ class EdiflexChorusDeposit(models.Model):
             order="next_attempt_date", limit=1,
         )
         if next_error:
-            self.env.ref("ediflex_chorus.ir_cron_send_deposits")._trigger(next_error.next_attempt_date)
+            self._trigger_send(next_error.next_attempt_date)
 
     @api.model
     def _due_domain(self):
@@ -388,9 +412,12 @@ class EdiflexChorusDeposit(models.Model):
     def _hold_disabled(self):
         """Deposits of a company whose Chorus Pro switch is off wait, saying so, until it is on again."""
         waiting = self.sudo().search([("state", "=", states.TO_SEND), ("company_id.chorus_enabled", "=", False)])
+        connector = self.env["ediflex.chorus.connector"]
         for deposit in waiting:
-            # One by one, in their people's language: the tracking message says so in words they read.
-            deposit._in_their_language()._set_state(states.WAITING)
+            # One by one, in their people's language: the tracking message says so in words they read. Another send
+            # lane may be holding the same deposits at this moment: the lane that takes the row lock does it.
+            if connector._lock(deposit):
+                deposit._in_their_language()._set_state(states.WAITING)
 
     # The status follow-up: which period to search, and what a page of Chorus Pro's pieces tells.
 

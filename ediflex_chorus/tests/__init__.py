@@ -19,6 +19,7 @@ from . import (
     test_roles,
     test_secrets,
     test_security,
+    test_send_lanes,
     test_situation_flow,
     test_situation_states,
     test_situation_ux,
