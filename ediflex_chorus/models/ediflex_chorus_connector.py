@@ -68,7 +68,8 @@ class EdiflexChorusConnector(models.AbstractModel):
         with contextlib.ExitStack() as opened:  # one HTTP session per company and run, closed at its end
             while time.monotonic() < deadline:
                 due, before = Deposit.search(Deposit._due_domain(), order="id", limit=limit), done
-                for deposit in itertools.takewhile(lambda _: time.monotonic() < deadline, due):
+                # Alone: each commit empties the cache, and the batch's prefetch would read every row again each time.
+                for deposit in itertools.takewhile(lambda _: time.monotonic() < deadline, due.with_prefetch([])):
                     if self._lock(deposit):
                         company = deposit.company_id
                         clients[company] = client = clients.get(company) or opened.enter_context(self._client(company))
