@@ -2,7 +2,10 @@
 
 SOAK_N: situations of the fault soak (default 18, 2 per case; `make soak`: 200); SOAK_QUEUE: deposits of the race
 (default 12; `make soak`: 200); SOAK_CRASHES: kill -9 cycles (default 2; `make soak`: 10); SOAK_REAL_TIMEOUTS: answers
-held past the client's 30 s timeout (default 0; `make soak`: 2); SOAK_RESULTS: a JSON file that receives the figures.
+held past the client's 30 s timeout (default 0; `make soak`: 2); SOAK_DRAIN: deposits of the send lanes' drain (default
+16, 4 senders only; `make soak`: 400, 1 sender against 4); SOAK_PORTAL: situations accepted on the portal (`make soak`:
+20); SOAK_PREFORK=1 (`make soak`): the crash, race and portal cases run once more with Odoo in prefork mode, and the
+drain's ratio is a limit; SOAK_RESULTS: a JSON file that receives the figures.
 """
 
 import json
@@ -17,13 +20,18 @@ from chorus_emulator import Emulator
 from report import SHORT_SIZES
 
 RUN = f"ediflex_soak_{os.getpid()}"
+# `make soak`: every case also in prefork mode (HTTP and cron worker processes, as in production); `make test` keeps
+# one small prefork case (the send lanes' drain) beside its threaded ones.
+PREFORK = os.environ.get("SOAK_PREFORK") == "1"
+MODES = ("threaded", "prefork") if PREFORK else ("threaded",)
+collect_ignore = [] if PREFORK else ["test_soak_portal.py"]
 SECRETS = ("emulator-client-secret", "Emulator-Password-2026")
 
 
 def sizes():
     """The sizes of this run, from the environment."""
     variables = {"situations": "SOAK_N", "queue": "SOAK_QUEUE", "crashes": "SOAK_CRASHES",
-                 "real_timeouts": "SOAK_REAL_TIMEOUTS"}
+                 "real_timeouts": "SOAK_REAL_TIMEOUTS", "drain": "SOAK_DRAIN", "portal": "SOAK_PORTAL"}
     return {size: int(os.environ.get(variable, SHORT_SIZES[size])) for size, variable in variables.items()}
 
 
@@ -35,7 +43,8 @@ def size():
 @pytest.fixture(scope="session", autouse=True)
 def figures():
     """Figures of the run by case, written to SOAK_RESULTS at the end."""
-    found = {"sizes": sizes(), "commit": os.environ.get("SOAK_COMMIT", "?")}
+    found = {"sizes": sizes(), "commit": os.environ.get("SOAK_COMMIT", "?"), "prefork": PREFORK,
+             "load_before": os.getloadavg()}
     started = time.monotonic()
     yield found
     found["total_seconds"] = round(time.monotonic() - started, 1)

@@ -6,6 +6,7 @@ Every process started here is remembered and killed by ``kill_all`` (the suite's
 import contextlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -62,6 +63,10 @@ def kill_all():
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=10)
         process.log_file.close()
+    # A prefork server's workers die with their master, orphans reaped by init a moment later: wait for them.
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and any(_group_alive(process.pid) for process in _STARTED):
+        time.sleep(0.2)
     alive = [process.pid for process in _STARTED if process.poll() is None or _group_alive(process.pid)]
     _STARTED.clear()
     return alive
@@ -147,9 +152,10 @@ class Odoo:
         if process.wait(timeout=timeout):
             raise RuntimeError(f"odoo-bin shell {name} failed: see {self.log(name)}")
 
-    def server(self, db, name, cron_threads=1):
-        """A started Odoo server (threaded, workers=0) on a free loopback port, ready to answer."""
-        return Server(self, db, name, cron_threads)
+    def server(self, db, name, cron_threads=1, workers=0):
+        """A started Odoo server on a free loopback port, ready to answer: threaded (workers=0, cron_threads cron
+        threads) or, as in production, prefork (``workers`` HTTP worker processes, cron_threads cron workers)."""
+        return Server(self, db, name, cron_threads, workers)
 
 
 def _script_file(work_dir, name, script):
@@ -160,17 +166,19 @@ def _script_file(work_dir, name, script):
 
 
 class Server:
-    """``odoo-bin --workers=0`` on 127.0.0.1:<free port> with cron threads; kill() is ``kill -9``."""
+    """``odoo-bin`` on 127.0.0.1:<free port>, threaded (``--workers=0``, cron threads) or prefork (HTTP and cron worker
+    processes under a master); kill() is ``kill -9`` of the whole server."""
 
-    def __init__(self, odoo, db, name, cron_threads):
+    def __init__(self, odoo, db, name, cron_threads, workers=0):
         self.db = db
         self.name = name
+        self.workers = workers
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = odoo.log(name)
         self.process = _popen(
             [*odoo.args(db), "--http-interface=127.0.0.1", f"--http-port={self.port}",
-             f"--gevent-port={free_port()}", "--workers=0", f"--max-cron-threads={cron_threads}",
+             f"--gevent-port={free_port()}", f"--workers={workers}", f"--max-cron-threads={cron_threads}",
              "--log-level=info", f"--logfile={self.log}"],
             self.log + ".out", cwd=ODOO_PATH, env=odoo.env(),
         )
@@ -192,6 +200,31 @@ class Server:
     @property
     def alive(self):
         return self.process.poll() is None
+
+    def worker_pids(self, kind="WorkerCron"):
+        """The pids of the prefork master's worker processes of one kind (WorkerCron, WorkerHTTP) alive now: its
+        children that logged "Worker <kind> (<pid>) alive" (process titles change only with setproctitle)."""
+        with open(self.log, encoding="utf-8", errors="replace") as log:
+            started = {int(pid) for pid in re.findall(rf"Worker {kind} \((\d+)\) alive", log.read())}
+        found = []
+        for pid in started:
+            with contextlib.suppress(OSError):
+                with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+                    state, parent = stat.read().rsplit(")", 1)[1].split()[:2]
+                if int(parent) == self.process.pid and state != "Z":
+                    found.append(pid)
+        return sorted(found)
+
+    def wait_workers(self, kind, count, timeout=60, exclude=()):
+        """Wait until ``count`` workers of that kind (not in ``exclude``: killed ones) are alive and have logged their
+        start; returns their pids."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = [pid for pid in self.worker_pids(kind) if pid not in exclude]
+            if len(pids) >= count:
+                return pids
+            time.sleep(0.2)
+        raise RuntimeError(f"{count} {kind} of {self.name} not alive within {timeout} s: see {self.log}")
 
     def kill(self):
         """kill -9 of the server (and its children): no commit, no cleanup."""
@@ -267,3 +300,65 @@ class Rpc:
         return self.call("ediflex.chorus.deposit", "search_read", list(domain), fields=[
             "piece_number", "frame", "state", "situation_id", "chorus_piece_id", "error_code", "attempts",
             "retryable", "next_attempt_date"])
+
+
+def psql(db, sql):
+    """One SQL statement's rows through psql (tab-separated, unaligned)."""
+    done = subprocess.run(["psql", "-X", "-d", db, "-Atq", "-F", "\t", "-c", sql], check=True, capture_output=True,
+                          text=True)
+    return [line.split("\t") for line in done.stdout.splitlines() if line]
+
+
+def row_lock_holder(db, table, row_id, timeout=20):
+    """The pid of the process (an Odoo worker) whose database session holds a row lock now, or None.
+
+    A probe session asks for the row and waits; PostgreSQL names the session that blocks it (pg_blocking_pids); that
+    backend's Unix socket leads to its client process. (The application_name odoo-<pid> does not tell the worker in
+    prefork mode: the master loads the registry, and its workers connect with the master's pid in that name.)
+    """
+    probe = "ediflex-soak-probe"
+    waiter = subprocess.Popen(  # noqa: S603 (psql, fixed arguments)
+        ["psql", "-X", "-d", db, "-Atq", "-c", f"SET application_name = '{probe}'; SET lock_timeout = '{timeout}s'; "
+         f"SELECT id FROM {table} WHERE id = {int(row_id)} FOR UPDATE"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and waiter.poll() is None:
+            rows = psql(db, "SELECT blocker FROM pg_stat_activity, unnest(pg_blocking_pids(pid)) AS blocker "
+                            f"WHERE application_name = '{probe}'")
+            if rows:
+                return client_of_backend(int(rows[0][0]))
+            time.sleep(0.1)
+        return None
+    finally:
+        waiter.kill()
+        waiter.wait(timeout=10)
+
+
+def _socket_inodes(pid):
+    inodes = set()
+    with contextlib.suppress(OSError):
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                link = os.readlink(f"/proc/{pid}/fd/{fd}")
+                if link.startswith("socket:["):
+                    inodes.add(link[8:-1])
+    return inodes
+
+
+def client_of_backend(backend_pid):
+    """The pid of the client process of a PostgreSQL backend, by the peer of its Unix socket (``ss -x``)."""
+    mine = _socket_inodes(backend_pid)
+    listing = subprocess.run(["ss", "-xn"], check=True, capture_output=True, text=True).stdout.splitlines()[1:]
+    # u_str ESTAB 0 0 /var/run/postgresql/.s.PGSQL.5432 <local inode> * <peer inode>
+    peers = {columns[7] for columns in map(str.split, listing) if len(columns) >= 8 and columns[5] in mine}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and int(entry) != backend_pid and _socket_inodes(entry) & peers:
+            return int(entry)
+    return None
+
+
+def kill_pid(pid):
+    """kill -9 of one process (a prefork worker: its master lives on and spawns another)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)

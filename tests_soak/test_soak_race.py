@@ -1,13 +1,16 @@
-"""One queue of deposits, five senders on one database at once: the cron threads of two Odoo servers, Odoo's "Run
-Manually" in an HTTP thread, and two processes that call the send method directly, past Odoo's one-run-per-cron lock:
-only the deposit's row lock guards them."""
+"""One queue of deposits, five senders on one database at once: the cron threads of two Odoo servers (in prefork mode,
+`make soak`: the cron worker processes of two prefork servers), Odoo's "Run Manually" in an HTTP thread (worker), and
+two processes that call the send method directly, past Odoo's one-run-per-cron lock: only the deposit's row lock guards
+them."""
 
 import json
 import os
 import time
 
 import ledger
+import pytest
 from chorus_emulator.config import SERVED_OPERATIONS
+from conftest import MODES
 
 # Runs in `odoo-bin shell`: waits for GO, then sends until nothing is due; counts its own submissions and failures.
 SENDER = """
@@ -43,12 +46,14 @@ with open(os.environ["SOAK_OUT"], "w") as out:
 """
 
 
-def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, figures):
-    db = fresh_db("race")
+@pytest.mark.parametrize("mode", MODES)
+def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, figures, mode):
+    db = fresh_db(f"race_{mode}")
+    workers = 2 if mode == "prefork" else 0
     seed = emulator.seed
     situations_count = max(1, size["queue"] // 2)
     # The queue is built with no cron thread: nothing leaves before the senders start together.
-    builder = odoo.server(db, "race-build", cron_threads=0)
+    builder = odoo.server(db, f"race-{mode}-build", cron_threads=0)
     situations = ledger.create_situations(builder.rpc, seed, "RACE", situations_count)
     for situation in situations:
         ledger.present_and_accept(builder.rpc, situation)
@@ -57,19 +62,19 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
     assert queued == 2 * situations_count
     # A few milliseconds per call widen every window between two senders.
     emulator.inject("*", "latency", count=None, latency=0.01)
-    go = os.path.join(odoo.work_dir, "race-go")
-    outputs = [os.path.join(odoo.work_dir, f"race-shell-{index}.json") for index in range(2)]
-    shells = [odoo.shell(db, SENDER, f"race-shell-{index}", SOAK_GO=go, SOAK_OUT=output)
+    go = os.path.join(odoo.work_dir, f"race-{mode}-go")
+    outputs = [os.path.join(odoo.work_dir, f"race-{mode}-shell-{index}.json") for index in range(2)]
+    shells = [odoo.shell(db, SENDER, f"race-{mode}-shell-{index}", SOAK_GO=go, SOAK_OUT=output)
               for index, output in enumerate(outputs)]
     time.sleep(6)  # the shells load Odoo, then wait for GO
     started = time.monotonic()
-    servers = [odoo.server(db, f"race-server-{index}") for index in range(2)]
+    servers = [odoo.server(db, f"race-{mode}-server-{index}", workers=workers) for index in range(2)]
     with open(go, "w", encoding="utf-8"):
         pass
     rpc = servers[0].rpc
     rpc.run_cron()  # a third way in: Odoo's "Run Manually", in an HTTP thread of the first server
     for index, shell in enumerate(shells):
-        assert shell.wait(timeout=900) == 0, f"a sender shell failed: see {odoo.log(f'race-shell-{index}')}"
+        assert shell.wait(timeout=900) == 0, f"a sender shell failed: see {odoo.log(f'race-{mode}-shell-{index}')}"
     ledger.wait_settled(rpc, situations, timeout=300)
     elapsed = time.monotonic() - started
     emulator.clear_faults()
@@ -82,7 +87,7 @@ def test_five_senders_one_queue_each_piece_once(odoo, emulator, fresh_db, size, 
         server.stop()
     server_errors = [line for server in servers for line in _errors(server.log)]
     submissions = emulator.request_counts.get(SERVED_OPERATIONS["works_submit"], 0)
-    figures["race"] = {
+    figures["race" if mode == "threaded" else f"race_{mode}"] = {
         "deposits": counts["deposits"], "senders": 5, "lost": counts["lost"], "duplicated": counts["duplicated"],
         "state_mismatches": counts["state_mismatches"], "submissions": submissions,
         "submitted_by_the_two_shells": [found["submitted"] for found in shell_figures],
