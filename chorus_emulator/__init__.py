@@ -318,12 +318,13 @@ class Emulator:
         """The seed contractor's piece with this number, or None."""
         return self._api.state.piece_by_number(self._api.state.seed.contractor.id, number)
 
-    def set_status(self, piece_id, status, comment=""):
+    def set_status(self, piece_id, status, comment="", at=None):
         """Give a piece any status of the official Swagger (e.g. "REFUSEE_MOE", with a comment); returns the piece.
 
-        Its dateHeureEtatCourant becomes now; a status the Swagger does not know is a ValueError.
+        Its dateHeureEtatCourant becomes ``at`` (an aware datetime), or now; a status the Swagger does not know is a
+        ValueError.
         """
-        return self._api.state.set_status(piece_id, status, comment)
+        return self._api.state.set_status(piece_id, status, comment, at)
 
     def reset(self, tokens=False):
         """Forget deposits, counts, faults and answer settings (issued tokens too when asked); the seed stays."""

@@ -305,15 +305,18 @@ class State(RecoveryState):
             self._push_status(piece, status, "Moved on by the emulator")
         return WORKS_STATUSES.index(piece["statut"]) != start
 
-    def set_status(self, piece_id, status, comment=""):
-        """Give a piece any status of the official Swagger (e.g. REFUSEE_MOE with a comment); returns the piece.
+    def set_status(self, piece_id, status, comment="", at=None):
+        """Give a piece any status of the official Swagger (e.g. REFUSEE_MOE with a comment), dated ``at`` (an aware
+        datetime; now by default: a bench dates a backlog of moves over days); returns the piece.
 
         A status the Swagger does not know is a ValueError: the history would no longer match the Swagger.
         """
         check_status(status)
+        if at is not None and at.tzinfo is None:
+            raise ValueError("at needs a UTC offset, as every date-time of a piece has")
         with self._lock:
             piece = self._get_piece(piece_id)
-            self._push_status(piece, status, comment)
+            self._push_status(piece, status, comment, at.isoformat(timespec="seconds") if at is not None else None)
             return copy.deepcopy(piece)
 
     def _get_piece(self, piece_id):

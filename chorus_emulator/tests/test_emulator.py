@@ -558,6 +558,14 @@ def test_bulk_pieces_dated_earlier_are_searched_by_their_status_change(emu, api)
     assert works_search(api, periodeDateHeureEtatCourantDu=before)["parametresRetour"]["total"] == 300
     with pytest.raises(ValueError, match="offset"):
         emu.add_works_pieces(1, prefix="NAIVE-", status_at=datetime.datetime.now())
+    later = earlier + datetime.timedelta(hours=3)  # a move dated in the past: found by its own date
+    emu.set_status(pieces[9]["id"], WORKS_STATUSES[2], at=later)
+    found = works_search(api, periodeDateHeureEtatCourantDu=since,
+                         periodeDateHeureEtatCourantAu=(later + datetime.timedelta(seconds=1)).isoformat())
+    assert [item["idFactureTravaux"] for item in found["listeFacturesTravaux"]] == [pieces[9]["id"]]
+    assert emu.pieces[9]["history"][-1]["date"] == later.isoformat(timespec="seconds")
+    with pytest.raises(ValueError, match="offset"):
+        emu.set_status(pieces[9]["id"], WORKS_STATUSES[3], at=datetime.datetime.now())
 
 
 def test_bulk_pieces_through_the_control_endpoint(emu, api):
