@@ -121,6 +121,29 @@ def test_every_page_is_read_one_call_each(client, emu):
     assert emu.request_counts[ep.OPERATIONS["works_search"]] == 3
 
 
+def test_a_backlog_is_read_in_stretches_each_within_the_pages_asked(client, emu):
+    now = datetime.datetime.now(datetime.UTC)
+    older = emu.add_works_pieces(250, prefix="OLD-", status_at=now - datetime.timedelta(days=3))
+    newer = emu.add_works_pieces(250, prefix="NEW-", status_at=now - datetime.timedelta(days=1))
+    since, seen, ends = now - datetime.timedelta(days=4), [], []
+    emu.reset_counts()
+    while since < now:
+        since, pages = client.works_stretch(since, now, max_pages=3)
+        ends.append(since)
+        seen.append(sorted(piece.id for page in pages for piece in page))
+    # The whole period holds 5 pages: halved once, its first half holds the older 250 pieces (3 pages).
+    assert ends == [now - datetime.timedelta(days=2), now]
+    assert seen == [sorted(p["id"] for p in older), sorted(p["id"] for p in newer)]
+    assert emu.request_counts[ep.OPERATIONS["works_search"]] == 2 + 2 + 3  # two first pages, then the rest
+
+
+def test_a_stretch_too_short_to_halve_is_read_whole(client, emu):
+    now = datetime.datetime.now(datetime.UTC)
+    emu.add_works_pieces(250, prefix="SAME-", status_at=now)  # the same second: no stretch holds fewer pages
+    end, pages = client.works_stretch(now - ep.WORKS_SHORTEST_STRETCH, now, max_pages=1)
+    assert end == now and sum(len(page) for page in pages) == 250
+
+
 def test_the_period_limits_the_search(client, emu):
     emu.add_works_pieces(3, prefix="OLD-")
     later = datetime.datetime.now(datetime.UTC) + datetime.timedelta(hours=1)

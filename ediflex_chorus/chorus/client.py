@@ -33,15 +33,13 @@ class ChorusClient(Session):
 
     # ------------------------------------------------------------------ pages
 
-    def _pages(self, operation, body):
-        """Each page of a paginated search, as a list, until pageCourante >= pages."""
-        paging_key, list_key = ep.PAGINATION[operation]
+    def _pages(self, operation, body, first=None):
+        """Each page of a paginated search, as a list, until pageCourante >= pages (``first``: the answer to page 1,
+        when the caller has it already)."""
+        list_key = ep.PAGINATION[operation][1]
         page = 1
         while True:
-            request = dict(body)
-            request[paging_key] = {**(body.get(paging_key) or {}), "pageResultatDemandee": page,
-                                   "nbResultatsParPage": self.page_size}
-            answer = self._call_or_empty(operation, request)
+            answer = first if page == 1 and first is not None else self._page(operation, body, page)
             chunk = answer.get(list_key) or []
             if not isinstance(chunk, list):
                 raise ChorusProtocolError(f"{list_key} is not a list", code="malformed", operation=operation)
@@ -55,6 +53,12 @@ class ChorusClient(Session):
                 raise ChorusProtocolError(f"page {page} was asked, page {current} of {pages} came back",
                                           code="pagination", operation=operation)
             page += 1
+
+    def _page(self, operation, body, page):
+        """The answer to one page of a paginated search."""
+        paging_key = ep.PAGINATION[operation][0]
+        return self._call_or_empty(operation, {**body, paging_key: {
+            **(body.get(paging_key) or {}), "pageResultatDemandee": page, "nbResultatsParPage": self.page_size}})
 
     def _call_or_empty(self, operation, body):
         """The answer of a search; a documented "no result" code gives an empty answer, not an error."""
@@ -133,15 +137,22 @@ class ChorusClient(Session):
                 return SubmitResult(piece_id=piece_id, id_key=key)
         return SubmitResult(piece_id=None)
 
-    def works_pages(self, since=None, until=None):
+    def works_pages(self, since=None, until=None, first=None):
         """The supplier's works pieces whose status changed in [since, until], page by page (WorksPiece lists)."""
-        body = {"roleUtilisateur": ep.SUPPLIER_ROLE}
-        if since is not None:
-            body[ep.WORKS_PERIOD_FROM] = _timestamp(since)
-        if until is not None:
-            body[ep.WORKS_PERIOD_TO] = _timestamp(until)
-        for chunk in self._pages("works_search", body):
+        for chunk in self._pages("works_search", _works_period(since, until), first):
             yield [piece for piece in map(WorksPiece.from_answer, chunk) if piece is not None]
+
+    def works_stretch(self, since, until, max_pages):
+        """The first stretch [since, end] of [since, until] whose works search holds at most ``max_pages`` pages (the
+        period halved until it does, or until it is as short as ep.WORKS_SHORTEST_STRETCH), as (end, its pages of
+        WorksPiece lists): a backlog larger than one run can read is read stretch by stretch, each one whole."""
+        end = until
+        while True:
+            first = self._page("works_search", _works_period(since, end), 1)
+            pages = _as_int((first.get("parametresRetour") or {}).get("pages"), 1)
+            if pages <= max_pages or end - since <= ep.WORKS_SHORTEST_STRETCH:
+                return end, self.works_pages(since, end, first)
+            end = since + (end - since) / 2
 
     def find_works_piece(self, piece_number, since=None):
         """The works piece numbered piece_number whose status changed since ``since``, or None.
@@ -291,6 +302,16 @@ class WorksPiece:
         return cls(id=piece_id, number=number, status=item.get(ep.WORKS_PIECE_STATUS) or None,
                    status_at=_parse_timestamp(item.get(ep.WORKS_PIECE_STATUS_AT)),
                    deposited_on=history.deposit_date(item))
+
+
+def _works_period(since, until):
+    """The works search's body for the pieces whose status changed in [since, until] (either bound None: open)."""
+    body = {"roleUtilisateur": ep.SUPPLIER_ROLE}
+    if since is not None:
+        body[ep.WORKS_PERIOD_FROM] = _timestamp(since)
+    if until is not None:
+        body[ep.WORKS_PERIOD_TO] = _timestamp(until)
+    return body
 
 
 def _timestamp(moment):

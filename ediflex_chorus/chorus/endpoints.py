@@ -4,6 +4,7 @@ Correct a host, a path or a limit here and nowhere else. Values marked UNCERTAIN
 confirmed against an official source (see the shared Chorus Pro notes).
 """
 
+import datetime
 from dataclasses import dataclass
 
 
@@ -91,6 +92,9 @@ WORKS_PIECE_STATUS = "statutFactureTravaux"
 WORKS_PIECE_STATUS_AT = "dateHeureEtatCourant"
 WORKS_PERIOD_FROM = "periodeDateHeureEtatCourantDu"
 WORKS_PERIOD_TO = "periodeDateHeureEtatCourantAu"
+# The shortest stretch of the works search's period that the status follow-up halves a large backlog into: below it
+# a stretch is read whole however many pages it holds (Chorus Pro's dates are to the second, or the millisecond).
+WORKS_SHORTEST_STRETCH = datetime.timedelta(seconds=1)
 # UNCERTAIN: the exact date-time format Chorus Pro takes in the period fields (Swagger: "date-time").
 PERIOD_TIMESPEC = "milliseconds"
 

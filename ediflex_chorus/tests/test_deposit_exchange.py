@@ -4,7 +4,7 @@ import json
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
-from .common import SEARCH_PATH, SUBMIT_PATH, ChorusCase
+from .common import SEARCH_PATH, SUBMIT_PATH, ChorusCase, Emulator
 
 # What the works submission answers is not known (shared notes, section 5): each candidate way.
 SUBMIT_ANSWER_ID_KEYS = ("idFactureTravaux", "identifiantFactureCPP", "idFacture", None)
@@ -224,6 +224,30 @@ class TestDepositExchange(ChorusCase):
         changed = deposits.filtered(lambda d: d.chorus_status == "PRISE_EN_COMPTE_MOE")
         self.assertEqual(set(changed.mapped("chorus_piece_id")), moved)
         self.assertEqual(len(changed.history_ids), len(moved) * 2, "each read once, then its one move")
+
+    def test_a_backlog_larger_than_a_stretch_resumes_after_the_last_stretch_read_whole(self):
+        # Issue 19: a run cut short (here Chorus Pro failing; the cron's time budget alike) keeps what it read whole,
+        # instead of reading the whole backlog again from its start at every run. Pages of 10 pieces: the 600 moves
+        # are 60 pages, over a stretch's 30, so the period is halved: the older moves first, 30 pages.
+        situation, now = self._situation(), datetime.datetime.now().astimezone()
+        with Emulator(max_page_size=10) as small:
+            self._configure_company(self.company, small)
+            older = small.add_works_pieces(300, prefix="OLD-", status_at=now - datetime.timedelta(days=3))
+            newer = small.add_works_pieces(300, prefix="NEW-", status_at=now - datetime.timedelta(days=1))
+            deposits = self.env["ediflex.chorus.deposit"].sudo().create([{
+                "situation_id": situation.id, "company_id": self.company.id, "frame": "A4", "payload": "{}",
+                "piece_number": piece["numeroFacture"], "chorus_piece_id": piece["id"], "state": "sent",
+                "first_attempt_date": (now - datetime.timedelta(days=4)).astimezone(datetime.UTC).replace(tzinfo=None),
+            } for piece in older + newer])
+            small.inject("works_search", "latency", count=31)  # let through: the two halvings' first pages, 29 more
+            small.inject("works_search", "server_error", count=1)  # then the second stretch's first page fails
+            self.connector._cron_fetch_statuses()
+            read = deposits.filtered("chorus_status")
+            self.assertEqual(sorted(read.mapped("chorus_piece_id")), sorted(p["id"] for p in older))
+            small.reset_counts()
+            self.connector._cron_fetch_statuses()
+            self.assertEqual(small.request_counts[SEARCH_PATH], 30, "the newer moves only: 30 pages")
+            self.assertEqual(set(deposits.mapped("chorus_status")), {"MISE_A_DISPOSITION_MOE"})
 
     # ------------------------------------------------------------------ backlog, users
 
