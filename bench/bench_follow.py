@@ -29,6 +29,9 @@ MAX_CALLS_PER_OPEN_PIECE = 0.002
 # The open pieces: contractor's drafts along the circuit before the project owner's answer, each moving one step on.
 OPEN_STATUSES = ("MISE_A_DISPOSITION_MOE", "PRISE_EN_COMPTE_MOE", "TRANSMISE_MOA", "MISE_A_DISPOSITION_MOA")
 SEARCH_PATH = "/cpro/facturesTravaux/v1/rechercher"
+# The status each open piece moves on to along the circuit.
+NEXT_STATUS = dict(zip(OPEN_STATUSES, OPEN_STATUSES[1:] + ("PRISE_EN_COMPTE_MOA",), strict=True))
+MAX_BACKLOG_RUNS = 10  # a backlog not read whole in this many runs of the cron fails the bench
 
 
 @contextlib.contextmanager
@@ -50,6 +53,22 @@ def http_clock():
         yield spent
     finally:
         requests.Session.request = request
+
+
+@contextlib.contextmanager
+def held_commits(cr):
+    """The cursor's commits do all a commit does (flush, caches cleared, a new 'now') but COMMIT itself: the cron's
+    work costs what it costs in production, page by page within its time budget, and is rolled back at the end."""
+    def commit():
+        cr.flush()
+        cr.clear()
+        cr._now = None  # noqa: SLF001 (what Cursor.commit resets)
+
+    cr.commit = commit
+    try:
+        yield
+    finally:
+        del cr.commit
 
 
 class Follow:
@@ -116,6 +135,8 @@ class Follow:
               "state": states.RECEIVED, "currency": self.company.currency_id.id, "at": at,
               "produced_after": list(recovery.PRODUCED_AFTER_STATUSES), "ids": [p["id"] for p in pieces],
               "numbers": [p["numeroFacture"] for p in pieces], "statuses": [p["statut"] for p in pieces]})
+        # The planner's statistics, as autovacuum keeps them in production after such an insert (rolled back too).
+        self.env.cr.execute("ANALYZE ediflex_situation, ediflex_chorus_deposit")
 
     def run(self, latency=0.0):
         """(seconds, Chorus Pro calls by path, seconds in HTTP by path) of one run of the status cron."""
@@ -128,17 +149,14 @@ class Follow:
         self.emulator.reset_counts()
         self.env.flush_all()
         self.env.invalidate_all()  # as a new cron transaction starts
-        odoo = self.bench.odoo
-        # Commits held back by the flag Odoo's tests set: the bench's transaction is rolled back at the end.
-        held, odoo.modules.module.current_test = odoo.modules.module.current_test, "bench"
+        cr = self.env.cr
         try:
-            with http_clock() as spent:
+            with http_clock() as spent, held_commits(cr):
                 start = time.perf_counter()
                 self.env["ediflex.chorus.connector"]._cron_fetch_statuses()
-                self.env.flush_all()
+                cr.commit()
                 elapsed = time.perf_counter() - start
         finally:
-            odoo.modules.module.current_test = held
             self.emulator.clear_faults()
         return elapsed, self.emulator.request_counts, dict(spent)
 
@@ -147,6 +165,17 @@ class Follow:
         step = round(1 / share)
         return {moved["id"]: moved["statut"] for piece in pieces[::step]
                 for moved in self.emulator.advance_works(piece["id"], 1)}
+
+    def backlog(self, pieces, count, since):
+        """Move ``count`` pieces one status on from their seeded one, their moves dated evenly from ``since``
+        to now, as an outage of the cron leaves them; returns {piece id: its new status}."""
+        chosen, now = pieces[1::max(len(pieces) // count, 2)][:count], datetime.datetime.now().astimezone()
+        moved = {}
+        for index, piece in enumerate(chosen):
+            at = since + (now - since) * (index + 1) / (len(chosen) + 1)
+            moved[piece["id"]] = self.emulator.set_status(piece["id"], NEXT_STATUS[piece["statut"]],
+                                                          "Bench: moved during the outage", at=at)["statut"]
+        return moved
 
     def stored(self, moved):
         """How many of the moved pieces' deposits hold their new status."""
@@ -204,8 +233,37 @@ def measure(follow, args):
           f"moved piece (reported)")
     print(f"  the run took {elapsed:.1f} s of the cron's {CRON_BUDGET_SECONDS} s budget (limit); {stored} of the "
           f"{len(moved)} moves stored; the follow-up's period {'complete' if complete else 'NOT complete'}")
-    return (ratio <= MAX_CALLS_PER_OPEN_PIECE and elapsed <= CRON_BUDGET_SECONDS and stored == len(moved)
-            and complete)
+    ok = ratio <= MAX_CALLS_PER_OPEN_PIECE and elapsed <= CRON_BUDGET_SECONDS and stored == len(moved) and complete
+    return backlog_figure(follow, pieces, now - datetime.timedelta(days=2), args) and ok
+
+
+def backlog_figure(follow, pieces, moved_at, args):
+    """Print how the cron reads a backlog of --backlog moves over two days of outage; True when read whole within
+    MAX_BACKLOG_RUNS runs, each stopping its work past the cron's budget and ending within Odoo's cron time limit."""
+    from odoo import fields, tools  # noqa: PLC0415
+    from odoo.addons.ediflex_chorus.models.ediflex_chorus_connector import CRON_BUDGET_SECONDS  # noqa: PLC0415
+
+    # Odoo kills a cron job past this (limit_time_real_cron; -1 or 0: limit_time_real, 120 s by default).
+    time_limit = tools.config["limit_time_real_cron"]
+    time_limit = time_limit if time_limit > 0 else tools.config["limit_time_real"]
+
+    outage = moved_at + datetime.timedelta(hours=1)
+    follow.set_synced_until(outage)  # the last complete run before the outage
+    moved = follow.backlog(pieces, args.backlog, outage)
+    runs, complete = [], False
+    while not complete and len(runs) < MAX_BACKLOG_RUNS:
+        run_start = fields.Datetime.to_string(fields.Datetime.now())
+        elapsed, counts, _spent = follow.run(args.latency)
+        runs.append((elapsed, sum(counts.values()), counts.get(SEARCH_PATH, 0)))
+        complete = follow.synced_until() >= run_start
+    stored, calls = follow.stored(moved), sum(run[1] for run in runs)
+    print(f"  a backlog after two days of outage: {len(moved)} moves dated over them (and the {len(pieces) // 50} "
+          f"moves above again): read {'whole' if complete else 'NOT whole'} in {len(runs)} runs of the cron at "
+          f"{args.latency * 1000:.0f} ms per call (limit {MAX_BACKLOG_RUNS}), each stopping its work past the "
+          f"{CRON_BUDGET_SECONDS} s budget: {', '.join(f'{run[0]:.1f} s' for run in runs)} (limit: Odoo's cron time "
+          f"limit, {time_limit} s); {calls} calls, {sum(run[2] for run in runs)} of them works search pages; "
+          f"{stored} of the {len(moved)} moves stored")
+    return complete and stored == len(moved) and all(run[0] <= time_limit for run in runs)
 
 
 def main(argv=None):
@@ -214,6 +272,7 @@ def main(argv=None):
     parser.add_argument("--open-pieces", type=int, default=100_000, help="open pieces followed by the status cron")
     parser.add_argument("--changed", type=float, default=0.02, help="share of them moved since the last run")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds Chorus Pro takes per call")
+    parser.add_argument("--backlog", type=int, default=20_000, help="moves left unread by an outage of the cron")
     args = parser.parse_args(argv)
     odoo, registry = open_registry(args.odoo_path, args.database)
     from chorus_emulator import Emulator  # noqa: PLC0415 (the repository is on the path once Odoo is set up)
