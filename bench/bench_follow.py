@@ -9,10 +9,14 @@ On a database holding the addon, in one transaction rolled back at the end, Chor
 - a first complete run of the status cron (`_cron_fetch_statuses`, Chorus Pro without delay) reads what moved since
   the last complete run an hour ago: nothing;
 - then --changed of the pieces (one in 50) move one status on, on the emulator, after that run;
-- the measured run: the same cron, every Chorus Pro call delayed by --latency seconds (100 ms), from a cold token.
+- the measured run: the same cron, every Chorus Pro call delayed by --latency seconds (100 ms), from a cold token;
+- then a backlog: --backlog pieces moved on, their moves dated over two days during which the cron did not run; the
+  cron run again and again until its period is read whole.
 Figures: Chorus Pro calls per open piece (limit 0.002); Odoo's time (the run's time less its time in HTTP
 exchanges) per changed piece against the time of one works search page (reported); the run within the cron's time
-budget (CRON_BUDGET_SECONDS, a limit), every move read and stored, the follow-up's period complete.
+budget (CRON_BUDGET_SECONDS, a limit), every move read and stored, the follow-up's period complete; the backlog read
+whole within MAX_BACKLOG_RUNS runs, each ending within Odoo's cron time limit, every move stored.
+The cron's commits do all a commit does but COMMIT (held_commits), so that its work is rolled back at the end.
 """
 
 import collections
