@@ -1,8 +1,14 @@
+import ast
 from decimal import Decimal
 
 from odoo import api, models
+from odoo.addons.base.models.res_lang import intersperse
+from odoo.tools import float_round, get_lang
 
 from ..chorus import payment, works
+
+# Odoo's widgets keep a minus sign with its number.
+MINUS = "-\N{ZERO WIDTH NO-BREAK SPACE}"
 
 
 class ReportSituation(models.AbstractModel):
@@ -27,7 +33,40 @@ class ReportSituation(models.AbstractModel):
             "payment_days": self._payment_days(situation),
             "vat_lines": self._vat_lines(situation),
             "amount_in_words": self._amount_in_words(situation),
+            "rows": self._line_rows(situation),
         }
+
+    @api.model
+    def _line_rows(self, situation):
+        """The texts of the lines' cells, in the situation's context language, as Odoo's monetary and float field
+        widgets write them (res.lang.format's grouping and separators, no-break spaces, the symbol), the language's
+        data read once for the table rather than by a widget for each cell."""
+        lang = get_lang(situation.env)
+        grouping, separator = ast.literal_eval(lang.grouping), lang.thousands_sep or ""
+
+        def number(value, digits):
+            integer, point, decimals = (f"%.{digits}f" % value).partition(".")
+            text = intersperse(integer, grouping, separator)[0] + (lang.decimal_point + decimals if point else "")
+            return text.replace("-", MINUS)
+
+        currency = situation.currency_id
+        pre = f"{currency.symbol or ''}\N{NO-BREAK SPACE}" if currency.position == "before" else ""
+        post = "" if pre else f"\N{NO-BREAK SPACE}{currency.symbol or ''}"
+
+        def money(value):
+            text = number(currency.round(value), currency.decimal_places)
+            return pre + text.replace(" ", "\N{NO-BREAK SPACE}") + post
+
+        def percent(value):
+            return number(float_round(value, precision_digits=2), 2)
+
+        return [{
+            "code": line.code or "", "name": line.name or "",
+            "contract_amount": money(line.contract_amount), "progress_percent": percent(line.progress_percent),
+            "cumulative_amount": money(line.cumulative_amount),
+            "previous_cumulative_amount": money(line.previous_cumulative_amount),
+            "period_amount": money(line.period_amount), "vat_rate": percent(line.vat_rate),
+        } for line in situation.line_ids]
 
     @api.model
     def _vat_lines(self, situation):
