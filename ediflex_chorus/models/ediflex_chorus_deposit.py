@@ -105,8 +105,10 @@ class EdiflexChorusDeposit(models.Model):
     )
     flow_syntax = fields.Char(readonly=True, copy=False)
     chorus_flow_number = fields.Char(string="Chorus Pro Flow Number", readonly=True, copy=False, index=True)
+    # Read only when asked (prefetch=False), never with the other fields of a batch of deposits: the body of a
+    # 1,000-line situation is about 250 KB.
     payload = fields.Text(
-        string="Sent Data", readonly=True, copy=False, groups="ediflex_chorus.group_chorus_admin",
+        string="Sent Data", readonly=True, copy=False, groups="ediflex_chorus.group_chorus_admin", prefetch=False,
         help="The exact JSON sent to Chorus Pro, frozen when the situation was validated, then written again as "
         "sent, with the id of the uploaded PDF (Chorus Pro File ID). On the flow road: the CII XML of the PDF.",
     )
@@ -536,11 +538,17 @@ class EdiflexChorusDeposit(models.Model):
     def _frozen(self):
         """The deposit as its road sends it: the stored body and PDF, and its piece number."""
         self.ensure_one()
-        attachment = self.attachment_id.sudo()
-        document = works.Document(name=attachment.name, content=attachment.raw or b"",
+        # This deposit's body and file alone, not those of the other deposits of its batch (the ORM reads a field
+        # for every record of the prefetch set), and the file's bytes not kept in the ORM cache afterwards: a send
+        # run's memory does not grow with its batch.
+        deposit = self.sudo().with_prefetch()
+        attachment = deposit.attachment_id
+        content = attachment.raw or b""
+        attachment.invalidate_recordset(["raw"])
+        document = works.Document(name=attachment.name, content=content,
                                   mime_type=attachment.mimetype or "application/pdf")
-        return roads.Frozen(body=(self.sudo().payload or "").encode("utf-8"), document=document,
-                            piece_number=self.piece_number)
+        return roads.Frozen(body=(deposit.payload or "").encode("utf-8"), document=document,
+                            piece_number=deposit.piece_number)
 
     def _record_outcome(self, outcome):
         """Write what one attempt of the road gave: the exact body sent, then sent, found, or failed."""

@@ -263,6 +263,31 @@ class TestDepositExchange(ChorusCase):
         self.assertEqual(set((first | copies).mapped("state")), {"sent"})
         self.assertEqual(self._submissions(), 25)
 
+    def test_a_deposit_sent_reads_its_own_body_and_file_alone(self):
+        # The send cron reads its batch of due deposits; what it sends of one (its body, its PDF) must not be read
+        # for the whole batch, nor kept once frozen: a send run's memory does not grow with its batch (issue 19).
+        first = self._presented()
+        other_file = self.env["ir.attachment"].create({"name": "other.pdf", "raw": b"%PDF-1.4 other piece",
+                                                       "mimetype": "application/pdf"})
+        second = self.env["ediflex.chorus.deposit"].sudo().create({
+            "situation_id": first.situation_id.id, "company_id": self.company.id, "frame": "A4",
+            "piece_number": "ALONE-002", "attachment_id": other_file.id,
+            "payload": json.dumps({**json.loads(first.payload), "numeroFactureSaisi": "ALONE-002"})})
+        pdf, ids = first.attachment_id.raw, (first | second).ids
+        Deposit = self.env["ediflex.chorus.deposit"].sudo()
+        cache, raw, payload = self.env.cache, other_file._fields["raw"], Deposit._fields["payload"]
+        self.env.invalidate_all()
+        together = Deposit.search([("id", "in", ids)], order="id")
+        together.mapped("state")  # the fields of a batch read at once
+        self.assertFalse(cache.contains(together[1], payload), "a body is not read with the other fields")
+        frozen = together[0]._frozen()
+        self.assertFalse(cache.contains(together[1], payload), "nor with the body of another deposit")
+        self.assertFalse(cache.contains(together[1].attachment_id, raw), "another deposit's file is not read with it")
+        self.assertFalse(cache.contains(together[0].attachment_id, raw), "the file is not kept once frozen")
+        self.assertEqual((frozen.document.content, frozen.body), (pdf, first.payload.encode("utf-8")))
+        self._send()
+        self.assertEqual(together.mapped("state"), ["sent", "sent"])
+
     def test_a_user_without_email_presents_and_accepts(self):
         user = new_test_user(self.env, login="no_email_user", groups="ediflex_chorus.group_owner_approver")
         user.partner_id.email = False
