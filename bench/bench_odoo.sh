@@ -26,4 +26,6 @@ echo "Odoo figures (Odoo 18 at $ODOO_PATH, database $DB):"
 "$odoo_python" "$here/bench/bench_odoo.py" --odoo-path "$ODOO_PATH" -d "$DB" --http-database "$copy" "$@"; odoo=$?
 echo "Status follow-up of 100,000 open pieces (bench/bench_follow.py, issue 19):"
 "$odoo_python" "$here/bench/bench_follow.py" --odoo-path "$ODOO_PATH" -d "$DB"; follow=$?
-exit $((odoo || follow))
+echo "Scale figures (bench/bench_big.py: 1,000 lines, 100,000 deposits in the log, a 400-deposit send run):"
+"$odoo_python" "$here/bench/bench_big.py" --odoo-path "$ODOO_PATH" -d "$DB"; big=$?
+exit $((odoo || follow || big))
