@@ -40,3 +40,21 @@ def test_every_odoo_test_file_is_imported_by_its_package():
         files = {path.stem for path in package.parent.glob("test_*.py")}
         assert files, package
         assert not files - imported, f"{package.relative_to(ROOT)} does not import {sorted(files - imported)}"
+
+
+def _constants(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body
+            if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name) and node.targets[0].id.isupper()
+            and isinstance(node.value, ast.Constant)}
+
+
+def test_one_pass_of_the_crons_fits_odoo_cron_watchdog():
+    # Issue 19: a prefork cron worker runs every due job of a database once per pass under one watchdog
+    # (limit_time_real_cron, by default limit_time_real's 120 s): the send lanes, the status follow-up and the actions,
+    # each stopping after its budget, must fit together with a margin for the call under way when a budget ends.
+    connector = _constants(CONNECTOR)
+    lanes = _constants(ROOT / "ediflex_chorus" / "models" / "ediflex_chorus_deposit.py")["SEND_LANES"]
+    one_pass = lanes * connector["SEND_BUDGET_SECONDS"] + connector["CRON_BUDGET_SECONDS"] + connector[
+        "SEND_BUDGET_SECONDS"]
+    assert one_pass <= 0.8 * 120, one_pass

@@ -5,7 +5,7 @@ from odoo import api, models
 
 from ..chorus import action_states, recovery
 from ..chorus.errors import ChorusError
-from .ediflex_chorus_connector import CRON_BUDGET_SECONDS, SEND_BATCH_SIZE
+from .ediflex_chorus_connector import CRON_BUDGET_SECONDS, SEND_BATCH_SIZE, SEND_BUDGET_SECONDS
 
 _logger = logging.getLogger(__name__)
 
@@ -75,13 +75,13 @@ class EdiflexChorusConnectorRecovery(models.AbstractModel):
         """Send the contractor's actions on pieces that are due, each in its own transaction, within the budget."""
         Action, started, done = self.env["ediflex.chorus.action"].sudo(), time.monotonic(), 0
         for action in Action.search(Action._due_domain(), order="id", limit=SEND_BATCH_SIZE):
-            if time.monotonic() - started > CRON_BUDGET_SECONDS:
+            if time.monotonic() - started > SEND_BUDGET_SECONDS:
                 break
             if self._lock(action, action_states.PENDING_STATES):
                 self._send_action(action)
                 self._commit()
                 done += 1
-        self.env["ir.cron"]._notify_progress(done=done, remaining=Action.search_count(Action._due_domain()))
+        self._hand_over("ediflex_chorus.ir_cron_send_chorus_actions", done, Action.search_count(Action._due_domain()))
         retry = Action.search([("state", "=", action_states.ERROR)], order="next_attempt_date", limit=1)
         if retry:
             self._trigger_actions(retry.next_attempt_date)

@@ -3,6 +3,7 @@ from . import (
     test_chorus_refusal,
     test_configuration,
     test_contract,
+    test_cron_passes,
     test_deposit_exchange,
     test_deposit_states,
     test_diagnostic,
