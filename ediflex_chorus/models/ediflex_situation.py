@@ -252,20 +252,24 @@ class EdiflexSituation(models.Model):
                         for line in self.line_ids],
         }
 
-    @api.depends("contract_number", "number", "company_id", "state")
+    @api.depends("contract_number", "number", "company_id")
     def _compute_previous_situation_id(self):
         for situation in self:
-            situation.previous_situation_id = self.search(
-                [
-                    ("company_id", "=", situation.company_id.id),
-                    ("contract_number", "=", situation.contract_number),
-                    ("number", "<", situation.number),
-                    ("state", "!=", situation_states.CANCELLED),
-                    ("id", "!=", situation._origin.id or 0),
-                ],
-                order="number desc, id desc",
-                limit=1,
-            )
+            situation.previous_situation_id = situation._previous_now()
+
+    def _previous_now(self):
+        self.ensure_one()
+        return self.search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("contract_number", "=", self.contract_number),
+                ("number", "<", self.number),
+                ("state", "!=", situation_states.CANCELLED),
+                ("id", "!=", self._origin.id or 0),
+            ],
+            order="number desc, id desc",
+            limit=1,
+        )
 
     @api.depends("line_ids.period_amount", "line_ids.vat_rate", "retention_rate")
     def _compute_amounts(self):
@@ -425,6 +429,11 @@ class EdiflexSituation(models.Model):
                 raise UserError(self.env._(
                     "The situation %(name)s cannot go from %(old)s to %(new)s.", name=situation.name,
                     old=labels[situation.state], new=labels[new_state]))
+            # The previous situation is looked up again at each move (one may have been cancelled since the draft),
+            # but written only when it changed: the write recomputes every line's amounts (issue 19: 1,000 lines).
+            previous = situation._previous_now()
+            if previous != situation.previous_situation_id:
+                situation.previous_situation_id = previous
         self.write(dict(vals or {}, state=new_state))
 
     def _state_label(self):

@@ -122,6 +122,21 @@ class TestSituationFlow(ChorusCase):
         self.assertEqual(second.line_ids.previous_cumulative_amount, 4000.0)
         self.assertEqual(second.line_ids.period_amount, 3000.0)
 
+    def test_presenting_looks_up_the_previous_situation_again(self):
+        # Issue 19: the state is no longer a dependency of the previous situation (each move recomputed every line),
+        # but each move still looks it up again: a draft made before the previous one was cancelled is presented right.
+        first = self._situation()
+        second = self._situation(number=2, line_ids=[
+            (0, 0, {"code": "1.1", "name": "Earthworks", "contract_amount": 10000.0, "progress_percent": 70.0}),
+        ])
+        self.assertEqual(second.line_ids.previous_cumulative_amount, 4000.0)
+        first.action_cancel()
+        self.assertEqual(second.previous_situation_id, first, "a draft keeps what it was made from until it moves")
+        second.action_present()
+        self.assertFalse(second.previous_situation_id)
+        self.assertEqual((second.line_ids.previous_cumulative_amount, second.line_ids.period_amount), (0.0, 7000.0))
+        self.assertEqual(second.sudo().deposit_ids.amount_untaxed, 7000.0, "the deposit carries the fresh amounts")
+
     def test_presented_situation_is_locked(self):
         situation = self._situation()
         situation.action_present()
