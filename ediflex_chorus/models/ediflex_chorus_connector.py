@@ -23,8 +23,8 @@ STATUS_DELAY_SECONDS = 30
 CRON_BUDGET_SECONDS = 40
 STATUS_SYNC_PARAM = "ediflex_chorus.status_synced_until.%s"
 STATUS_CRON = "ediflex_chorus.ir_cron_fetch_statuses"
-# One send lane's run stops taking deposits after this long and wakes the lanes again (the deposit's _trigger_send).
-SEND_BUDGET_SECONDS = 20
+# A send lane's run stops taking deposits after this long and wakes the lanes again (the deposit's _trigger_send).
+SEND_BUDGET_SECONDS = 10
 # Works search pages of a follow-up stretch, at most: 3,000 moves, read in one run even at 500 ms per call (issue 19).
 STATUS_STRETCH_PAGES = 30
 
@@ -81,9 +81,7 @@ class EdiflexChorusConnector(models.AbstractModel):
                         done += 1
                 if len(due) < limit or done == before:
                     break
-        if time.monotonic() >= deadline:
-            # The lanes woken again, not "remaining" (Odoo would repeat this run at once in this worker, 10 times): a
-            # prefork cron worker's pass stays within its watchdog, other crons get their turn, any free worker goes on.
+        if time.monotonic() >= deadline:  # every lane woken again rather than "remaining" reported: see _hand_over
             Deposit._trigger_send()
         self.env["ir.cron"]._notify_progress(done=done, remaining=0)
         if done:  # a first look at Chorus Pro's status soon after sending, then the hourly rhythm
