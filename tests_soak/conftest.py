@@ -118,4 +118,5 @@ def fresh_db(odoo, template, emulator):
         return db
 
     yield make
+    harness.kill_running()
     emulator.reset()

@@ -28,9 +28,11 @@ def test_kill_9_between_chorus_pro_yes_and_the_commit(odoo, emulator, fresh_db, 
     db = fresh_db(f"crash_{mode}")
     if mode == "prefork":
         servers = [odoo.server(db, f"crash-prefork-{index}", cron_threads=1, workers=2) for index in range(2)]
-        cycles = [_prefork_cycle(servers, emulator, db, cycle) for cycle in range(size["crashes"])]
-        for server in servers:
-            server.stop()
+        try:
+            cycles = [_prefork_cycle(servers, emulator, db, cycle) for cycle in range(size["crashes"])]
+        finally:  # never left sending to the suite's emulator while the next case runs
+            for server in servers:
+                server.stop()
     else:
         cycles = [_crash_cycle(odoo, emulator, db, cycle) for cycle in range(size["crashes"])]
     figures["crash" if mode == "threaded" else f"crash_{mode}"] = {
@@ -43,9 +45,13 @@ def test_kill_9_between_chorus_pro_yes_and_the_commit(odoo, emulator, fresh_db, 
     }
 
 
-def _present_while_chorus_pro_holds(rpc, emulator, tag, moment):
+def _present_while_chorus_pro_holds(rpc, emulator, tag, moment, senders=1):
     """One situation presented; its deposit's call (moment) processed by Chorus Pro, whose answer is held: the sender
-    waits for it. Returns (situation id, deposit read) once the piece (or the file) is on the emulator."""
+    waits for it. Returns (situation id, deposit read) once the piece (or the file) is on the emulator.
+
+    With several senders, a second one may take the deposit in the instant between the first one's commit of its
+    attempt and its taking the row again: two attempts on record, the second looks the piece up before sending it.
+    """
     [situation] = ledger.create_situations(rpc, emulator.seed, tag, 1)
     files = len(emulator.files)
     emulator.inject(moment, "held_answer", latency=120)
@@ -58,7 +64,7 @@ def _present_while_chorus_pro_holds(rpc, emulator, tag, moment):
         _wait(lambda: len(emulator.files) > files, 60, f"file of {number} on the emulator")
     [before] = rpc.deposits([("situation_id", "=", situation)])
     # The attempt is on record, its outcome is not: Odoo has not committed what Chorus Pro answered.
-    assert before["state"] == "to_send" and before["attempts"] == 1, before
+    assert before["state"] == "to_send" and 1 <= before["attempts"] <= senders, before
     return situation, before
 
 
@@ -81,7 +87,7 @@ def _prefork_cycle(servers, emulator, db, cycle):
     its answer; its master spawns another; Odoo's "Run Manually" sends the deposit (looked up first)."""
     moment = MOMENTS[cycle % len(MOMENTS)]
     rpc = servers[cycle % 2].rpc
-    situation, deposit = _present_while_chorus_pro_holds(rpc, emulator, f"PCRASH{cycle}", moment)
+    situation, deposit = _present_while_chorus_pro_holds(rpc, emulator, f"PCRASH{cycle}", moment, len(servers))
     holder = harness.row_lock_holder(db, "ediflex_chorus_deposit", deposit["id"])
     cron_workers = {pid: server for server in servers for pid in server.worker_pids("WorkerCron")}
     assert holder in cron_workers, (holder, cron_workers)  # a cron worker sends, not an HTTP worker

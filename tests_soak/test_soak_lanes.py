@@ -65,6 +65,16 @@ def _drain(odoo, emulator, queue_db, name, situations, servers, cron_workers):
     emulator.inject("*", "latency", count=None, latency=LATENCY)
     started_servers = [odoo.server(db, f"lanes-{name}-{index}", cron_threads=cron_workers, workers=2)
                        for index in range(servers)]
+    try:
+        return _measure(emulator, db, name, situations, started_servers, cron_workers)
+    finally:  # never left sending to the suite's emulator while the next case runs
+        for server in started_servers:
+            server.stop()
+
+
+def _measure(emulator, db, name, situations, started_servers, cron_workers):
+    """Wake the cron workers, time the drain, audit it: the run's figures."""
+    servers = len(started_servers)
     workers = [pid for server in started_servers for pid in server.wait_workers("WorkerCron", cron_workers)]
     time.sleep(1)  # each cron worker LISTENs right after it says it is alive
     cpu_before = {pid: _cpu_seconds(pid) for pid in workers}
@@ -85,7 +95,7 @@ def _drain(odoo, emulator, queue_db, name, situations, servers, cron_workers):
     rpc = started_servers[0].rpc
     counts = ledger.audit(rpc, emulator, situations)
     for server in started_servers:
-        server.stop()
+        server.stop()  # its log complete
     sent_by = collections.Counter()
     errors = []
     for server in started_servers:
