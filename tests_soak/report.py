@@ -98,7 +98,8 @@ def section(found):
         "Drain: the queue is recorded with no cron running (each situation presented and accepted, its PDF copy "
         "rendered), copied to a database per run; the servers start, their cron workers are woken with the "
         "notification Odoo sends when a deposit is recorded, and the time runs until no deposit is to send or in "
-        "error. Every send lane (4 identical send crons, `SEND_LANES`) is triggered at once; Odoo runs one cron "
+        "error; every other cron is off in those databases (the drain measures sending alone). Every send lane (4 "
+        "identical send crons, `SEND_LANES`) is triggered at once; Odoo runs one cron "
         "record in one worker at a time, so 1 cron worker takes the lanes one after the other (1 sender) and 4 take "
         "one each; the deposit's row lock (`FOR UPDATE SKIP LOCKED`) keeps each deposit to one sender. Odoo's CPU is "
         "the cron worker processes' user and system time over the drain (`/proc`), PostgreSQL's and the emulator's "
@@ -170,7 +171,7 @@ def lanes_rows(lanes):
             f"{four['odoo_cpu_ms_per_deposit']} ms |",
             f"| | the emulator's CPU per deposit (the suite's process), 1 / 4 | "
             f"{one['emulator_cpu_ms_per_deposit']} ms / {four['emulator_cpu_ms_per_deposit']} ms |",
-            f"| | HTTP calls to Chorus Pro per deposit (token and status follow-up included), 1 / 4 | "
+            f"| | HTTP calls to Chorus Pro per deposit (tokens included), 1 / 4 | "
             f"{one['calls_per_deposit']} / {four['calls_per_deposit']} |",
             f"| | the machine's CPU busy over the drain (2 cores, every process of the machine), 1 / 4 | "
             f"{round(100 * one['machine_busy'])} % / {round(100 * four['machine_busy'])} % |",
