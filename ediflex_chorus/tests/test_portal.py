@@ -285,6 +285,7 @@ class TestPortal(ChorusCase):
                        if name.startswith("decoration-")}
         badge_of = {"muted": "secondary"}  # Odoo's muted badge is Bootstrap's secondary on the portal
         for state, _label in situation._fields["state"].selection:
+            self.env.flush_all()  # the button's pending writes first: the state is then set in SQL
             self.env.cr.execute("UPDATE ediflex_situation SET state = %s WHERE id = %s", (state, situation.id))
             situation.invalidate_recordset(["state"])
             [inside] = [badge_of.get(name, name) for name, expr in decorations.items()
