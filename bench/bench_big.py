@@ -194,11 +194,13 @@ class DepositLog:
         return elapsed, len(page["records"]), page["length"], len(groups["groups"])
 
     def measure(self, total, rounds):
-        """(median seconds, rows of the page, count, groups) of opening the log of ``total`` deposits."""
+        """(fastest seconds, median seconds, rows of the page, count, groups) of opening the log of ``total``
+        deposits: milliseconds, which another process on the shared machine easily doubles, hence the fastest."""
         self.fill(total)
         self.open()  # warm-up: the access rules' and the views' caches
         runs = [self.open() for _round in range(rounds)]
-        return (statistics.median(run[0] for run in runs), *runs[-1][1:])
+        seconds = [run[0] for run in runs]
+        return (min(seconds), statistics.median(seconds), *runs[-1][1:])
 
 
 def log_figure(bench, rounds, small=1000, big=100000):
@@ -208,9 +210,9 @@ def log_figure(bench, rounds, small=1000, big=100000):
     many = log.measure(big, rounds)
     ratio = many[0] / few[0]
     print(f"deposit log opened by an accountant (default filter 'To Handle', first page, count, group-by state; "
-          f"median of {rounds}): {big:,} deposits {many[0] * 1000:.0f} ms ({many[1]} rows, count {many[2]}, "
-          f"{many[3]} groups), {small:,} deposits {few[0] * 1000:.0f} ms ({few[1]} rows, count {few[2]}, {few[3]} "
-          f"groups) = {ratio:.2f} x (limit {MAX_LOG_RATIO})")
+          f"fastest of {rounds}): {big:,} deposits {many[0] * 1000:.1f} ms ({many[2]} rows, count {many[3]}, "
+          f"{many[4]} groups), {small:,} deposits {few[0] * 1000:.1f} ms ({few[2]} rows, count {few[3]}, {few[4]} "
+          f"groups) = {ratio:.2f} x (limit {MAX_LOG_RATIO}); medians' ratio {many[1] / few[1]:.2f} x")
     return ratio <= MAX_LOG_RATIO
 
 
@@ -321,7 +323,7 @@ def main(argv=None):
     parser.add_argument("--send-deposits", type=int, default=400, help="deposits of the large send run")
     parser.add_argument("--send-lines", type=int, default=100, help="lines of the situation whose PDF they carry")
     parser.add_argument("--log-deposits", type=int, default=100000, help="deposits in the large log")
-    parser.add_argument("--log-rounds", type=int, default=5, help="openings of the log measured, median")
+    parser.add_argument("--log-rounds", type=int, default=9, help="openings of the log measured, the fastest")
     args = parser.parse_args(argv)
     odoo, registry = bench_odoo.open_registry(args.odoo_path, args.database)
     ok = run(odoo, registry, args)
